@@ -1,0 +1,183 @@
+// TypeScript shapes of the frames in proto/ml_connector/tunnel/v1/tunnel.proto, as the codec
+// produces them (keepCase, longs as strings, enums as strings, oneofs as a `kind`/`body`
+// discriminator). codec.spec.ts round-trips every kind, so a drift from the .proto fails a test.
+
+export type Transport = 'TRANSPORT_UNSPECIFIED' | 'TRANSPORT_GRPC' | 'TRANSPORT_WEBSOCKET';
+
+export const ERROR_CODES = [
+  'ERROR_CODE_UNSPECIFIED',
+  'UNAUTHENTICATED',
+  'AGENT_REVOKED',
+  'PROTOCOL_VIOLATION',
+  'FRAME_TOO_LARGE',
+  'UNSUPPORTED_PROTOCOL',
+  'AGENT_OFFLINE',
+  'DEADLINE_EXCEEDED',
+  'CANCELLED',
+  'UNKNOWN_COMMAND',
+  'OVERLOADED',
+  'POLICY_DENIED',
+  'INVALID_ARGUMENT',
+  'UNAVAILABLE',
+  'BUSINESS_ERROR',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface WireError {
+  code: ErrorCode;
+  retryable: boolean;
+  message: string;
+  detail: Record<string, string>;
+  retry_after_ms: number;
+}
+
+export interface Profile {
+  name: string;
+  kind: string;
+}
+
+export interface Hello {
+  agent_id: string;
+  agent_version: string;
+  protocol_version: number;
+  capabilities: string[];
+  profiles: Profile[];
+  transport: Transport;
+  hostname: string;
+}
+
+export interface AuthChallenge {
+  nonce: Buffer;
+  relay_time_ms: string;
+}
+
+export interface AuthProof {
+  signature: Buffer;
+}
+
+export interface Limits {
+  max_frame_bytes: number;
+  max_in_flight: number;
+  stream_window_bytes: number;
+  max_chunk_bytes: number;
+}
+
+export interface Welcome {
+  session_id: string;
+  heartbeat_interval_ms: number;
+  heartbeat_timeout_ms: number;
+  limits: Limits;
+  relay_time_ms: string;
+}
+
+export type PingCommand = Record<string, never>;
+
+export interface EchoCommand {
+  payload: Buffer;
+  size: number;
+  delay_ms: number;
+}
+
+export interface EchoStreamCommand {
+  chunks: number;
+  chunk_size: number;
+  delay_ms: number;
+}
+
+/** Command bodies by oneof name; a new command is a new entry here and in the .proto. */
+export interface CommandBodies {
+  ping: PingCommand;
+  echo: EchoCommand;
+  echo_stream: EchoStreamCommand;
+}
+export type CommandKind = keyof CommandBodies;
+export type CommandBody = { [K in CommandKind]: { body: K } & Pick<CommandBodies, K> }[CommandKind];
+
+export type Command = {
+  id: number;
+  deadline_ms: number;
+  correlation_id: string;
+} & CommandBody;
+
+export interface PingResult {
+  agent_time_ms: string;
+}
+
+export interface EchoResult {
+  payload: Buffer;
+}
+
+export interface StreamEnd {
+  chunks: number;
+  bytes: string;
+}
+
+export interface ResultBodies {
+  ping: PingResult;
+  echo: EchoResult;
+  stream_end: StreamEnd;
+}
+export type ResultKind = keyof ResultBodies;
+export type ResultBody = { [K in ResultKind]: { body: K } & Pick<ResultBodies, K> }[ResultKind];
+
+export type Result = { command_id: number } & ((ResultBody & { error?: null }) | { body?: undefined; error: WireError });
+
+export interface ResultChunk {
+  command_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface StreamCredit {
+  command_id: number;
+  bytes: number;
+}
+
+export interface Cancel {
+  command_id: number;
+  reason: string;
+}
+
+export interface Heartbeat {
+  sent_at_ms: string;
+  echo_sent_at_ms: string;
+  in_flight: number;
+}
+
+export interface Drain {
+  reason: string;
+  retry_after_ms: number;
+}
+
+export interface Draining {
+  reason: string;
+}
+
+interface AgentFrameKinds {
+  hello: Hello;
+  auth_proof: AuthProof;
+  result: Result;
+  result_chunk: ResultChunk;
+  heartbeat: Heartbeat;
+  draining: Draining;
+  error: WireError;
+}
+
+interface RelayFrameKinds {
+  auth_challenge: AuthChallenge;
+  welcome: Welcome;
+  command: Command;
+  cancel: Cancel;
+  heartbeat: Heartbeat;
+  drain: Drain;
+  error: WireError;
+  stream_credit: StreamCredit;
+}
+
+type Framed<T> = { [K in keyof T]: { kind: K } & Pick<T, K> }[keyof T];
+
+export type AgentFrame = Framed<AgentFrameKinds>;
+export type RelayFrame = Framed<RelayFrameKinds>;
+export type AgentFrameKind = AgentFrame['kind'];
+export type RelayFrameKind = RelayFrame['kind'];

@@ -1,0 +1,28 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { DomainError, httpStatusOf } from './domain-error.js';
+import type { Logger } from './logger.js';
+
+interface JsonResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/** Domain errors become the 4xx a user reads; anything else is our bug: a 500 and a full stack in the log. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<JsonResponse>();
+    if (exception instanceof DomainError) {
+      response.status(httpStatusOf(exception.code)).json({ error: exception.code.toLowerCase(), message: exception.message, detail: exception.detail });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      response.status(status).json({ error: 'http_error', message: exception.message });
+      return;
+    }
+    this.log.error({ err: exception }, 'unhandled error in a request');
+    response.status(500).json({ error: 'internal', message: 'internal error; see the relay log' });
+  }
+}

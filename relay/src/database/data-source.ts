@@ -1,0 +1,39 @@
+import { DataSource } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity.js';
+import { EnrollmentTokenEntity } from '../agents/enrollment-token.entity.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { InitialSchema1763888000000 } from './migrations/1763888000000-initial-schema.js';
+
+export const ENTITIES = [TenantEntity, AgentEntity, EnrollmentTokenEntity];
+export const MIGRATIONS = [InitialSchema1763888000000];
+
+/** The relay's schema is owned by hand-written migrations; TypeORM never synchronizes it. */
+export function createDataSource(url: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 10 },
+  });
+}
+
+// Replicas starting together must not race each other through the same migration.
+const MIGRATION_LOCK_KEY = 7_740_001;
+
+/** Opens the data source and applies pending migrations, one replica at a time. */
+export async function openDataSource(url: string): Promise<DataSource> {
+  const dataSource = createDataSource(url);
+  await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'all' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
+  return dataSource;
+}

@@ -1,0 +1,73 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AgentEntity } from './agents/agent.entity.js';
+import { AgentsService } from './agents/agents.service.js';
+import { EnrollmentController } from './agents/enrollment.controller.js';
+import { EnrollmentTokenEntity } from './agents/enrollment-token.entity.js';
+import { EnrollmentService } from './agents/enrollment.service.js';
+import type { Logger } from './common/logger.js';
+import { DATABASE_URL, RELAY_CONFIG, RELAY_LOGGER } from './common/tokens.js';
+import type { RelayConfig } from './config/relay-config.js';
+import { ENTITIES } from './database/data-source.js';
+import { HealthController } from './health/health.controller.js';
+import { TenantEntity } from './tenants/tenant.entity.js';
+import { TenantsService } from './tenants/tenants.service.js';
+import { AgentChannel } from './tunnel/agent-channel.service.js';
+import { GrpcTunnelServer } from './tunnel/grpc-tunnel.server.js';
+import { ReplicaRouter } from './tunnel/replica-router.service.js';
+import { SessionRegistry } from './tunnel/session-registry.js';
+import { TunnelGateway } from './tunnel/tunnel-gateway.service.js';
+import { WsTunnelServer } from './tunnel/ws-tunnel.server.js';
+
+export interface RelayContext {
+  config: RelayConfig;
+  logger: Logger;
+  databaseUrl: string;
+  /** Opened and migrated before Nest starts, so the CLI and the server share one path. */
+  dataSource: DataSource;
+}
+
+/** Config, logger and database: what every relay process, server or CLI, needs. */
+@Global()
+@Module({})
+export class RelayCoreModule {
+  static forContext(context: RelayContext): DynamicModule {
+    return {
+      module: RelayCoreModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ type: 'postgres', url: context.databaseUrl, entities: ENTITIES, synchronize: false }),
+          dataSourceFactory: async () => context.dataSource,
+        }),
+        TypeOrmModule.forFeature([TenantEntity, AgentEntity, EnrollmentTokenEntity]),
+      ],
+      providers: [
+        { provide: RELAY_CONFIG, useValue: context.config },
+        { provide: RELAY_LOGGER, useValue: context.logger },
+        { provide: DATABASE_URL, useValue: context.databaseUrl },
+        TenantsService,
+        AgentsService,
+        EnrollmentService,
+      ],
+      exports: [RELAY_CONFIG, RELAY_LOGGER, DATABASE_URL, TypeOrmModule, TenantsService, AgentsService, EnrollmentService],
+    };
+  }
+}
+
+@Module({
+  providers: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel],
+  exports: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel],
+})
+export class TunnelModule {}
+
+@Module({})
+export class RelayAppModule {
+  static forContext(context: RelayContext): DynamicModule {
+    return {
+      module: RelayAppModule,
+      imports: [RelayCoreModule.forContext(context), TunnelModule],
+      controllers: [EnrollmentController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { TunnelError, type CommandBody, type ResultBody } from '@mlc/tunnel';
+import type { CommandStream } from './command-stream.js';
+import type { RelaySession } from './relay-session.js';
+import { UUID } from '../tenants/tenants.service.js';
+import { ReplicaRouter } from './replica-router.service.js';
+import { SessionRegistry } from './session-registry.js';
+
+export interface AgentCallOptions {
+  /** Time the agent has to answer, in ms (default 30 s). */
+  deadlineMs?: number;
+  signal?: AbortSignal;
+  correlationId?: string;
+  /** When given, an agent of another tenant reads as offline: tenants never reach each other's agents. */
+  tenantId?: string;
+}
+
+const DEFAULT_DEADLINE_MS = 30_000;
+
+/**
+ * What the rest of the relay calls to run commands on agents. It hides where the agent's stream
+ * lives: on this replica, on another one (routed through PostgreSQL), or nowhere (a typed
+ * AGENT_OFFLINE at once, never a hang).
+ */
+@Injectable()
+export class AgentChannel {
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly router: ReplicaRouter,
+  ) {}
+
+  async call(agentId: string, body: CommandBody, options: AgentCallOptions = {}): Promise<ResultBody> {
+    const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
+    const local = this.localSession(agentId, options.tenantId);
+    if (local) return local.call(body, callOptions);
+    if (!UUID.test(agentId)) throw offline(`agent ${agentId}`);
+    const remote = await this.router.locate(agentId);
+    if (remote && (!options.tenantId || (await this.belongsTo(agentId, options.tenantId)))) {
+      return this.router.forward(remote, body, callOptions);
+    }
+    throw offline(`agent ${agentId}`);
+  }
+
+  /**
+   * Runs a streamed command; iterate the result. Streams are served by the replica that holds the
+   * agent, so a caller on another replica gets AGENT_OFFLINE naming where the agent is.
+   */
+  stream(agentId: string, body: CommandBody, options: AgentCallOptions = {}): CommandStream {
+    const local = this.localSession(agentId, options.tenantId);
+    if (!local) throw offline(`agent ${agentId} (streams need the agent on this replica)`);
+    return local.stream(body, { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS });
+  }
+
+  /** Runs a command on the connected member of a site group with the fewest commands in flight. */
+  async callGroup(tenantId: string, groupName: string, body: CommandBody, options: AgentCallOptions = {}): Promise<ResultBody> {
+    const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
+    const local = this.registry.leastBusyInGroup(tenantId, groupName);
+    if (local) return local.call(body, callOptions);
+    const remote = await this.router.locateInGroup(tenantId, groupName);
+    if (remote) return this.router.forward(remote, body, callOptions);
+    throw offline(`no agent of group "${groupName}"`);
+  }
+
+  /** Whether this replica holds an accepting session for the agent. */
+  isLocal(agentId: string): boolean {
+    return Boolean(this.registry.get(agentId)?.accepting);
+  }
+
+  private localSession(agentId: string, tenantId: string | undefined): RelaySession | undefined {
+    const session = this.registry.get(agentId);
+    if (!session?.accepting) return undefined;
+    if (tenantId && session.agent.tenantId !== tenantId) return undefined;
+    return session;
+  }
+
+  private async belongsTo(agentId: string, tenantId: string): Promise<boolean> {
+    return this.router.agentTenant(agentId).then((t) => t === tenantId);
+  }
+}
+
+function offline(what: string): TunnelError {
+  return new TunnelError('AGENT_OFFLINE', `${what} is not connected to the relay`);
+}
