@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TunnelError, type Command, type CommandBodies, type CommandKind, type ResultBody } from '@mlc/tunnel';
+import type { Logger } from 'pino';
+import type { StreamWriter } from '../tunnel/stream-writer.js';
+
+export interface CommandContext {
+  signal: AbortSignal;
+  /** Present for commands whose result is streamed. */
+  stream: StreamWriter | undefined;
+  log: Logger;
+}
+
+type Handler<K extends CommandKind> = (body: CommandBodies[K], context: CommandContext) => Promise<ResultBody>;
+type Handlers = { [K in CommandKind]: Handler<K> };
+
+// Echo commands exist to exercise and measure the tunnel; they are bounded so a relay cannot make
+// the agent allocate without limit.
+const MAX_ECHO_BYTES = 64 * 1024 * 1024;
+
+const handlers: Handlers = {
+  ping: async () => ({ body: 'ping', ping: { agent_time_ms: String(Date.now()) } }),
+
+  echo: async (body, { signal }) => {
+    if (body.delay_ms > 0) await sleep(body.delay_ms, undefined, { signal });
+    if (body.payload.length > 0) return { body: 'echo', echo: { payload: body.payload } };
+    if (body.size > MAX_ECHO_BYTES) throw new TunnelError('INVALID_ARGUMENT', `echo size ${body.size} is over ${MAX_ECHO_BYTES}`);
+    return { body: 'echo', echo: { payload: Buffer.alloc(body.size, 0x61) } };
+  },
+
+  echo_stream: async (body, { signal, stream }) => {
+    if (!stream) throw new TunnelError('INTERNAL', 'echo_stream needs a stream writer');
+    if (body.chunk_size === 0 || body.chunk_size > stream.maxChunkBytes) {
+      throw new TunnelError('INVALID_ARGUMENT', `chunk_size must be 1..${stream.maxChunkBytes}, got ${body.chunk_size}`);
+    }
+    // One buffer reused for every chunk: the encoder copies it into each frame.
+    const chunk = Buffer.alloc(body.chunk_size, 0x62);
+    for (let i = 0; i < body.chunks; i += 1) {
+      if (body.delay_ms > 0) await sleep(body.delay_ms, undefined, { signal });
+      await stream.write(chunk);
+    }
+    return { body: 'stream_end', stream_end: { chunks: stream.chunks, bytes: String(stream.bytes) } };
+  },
+};
+
+export const COMMAND_KINDS = Object.keys(handlers) as CommandKind[];
+
+/** Runs a command; throws TunnelError (or anything, which becomes INTERNAL) on failure. */
+export function runCommand(command: Command, context: CommandContext): Promise<ResultBody> {
+  switch (command.body) {
+    case 'ping':
+      return handlers.ping(command.ping, context);
+    case 'echo':
+      return handlers.echo(command.echo, context);
+    case 'echo_stream':
+      return handlers.echo_stream(command.echo_stream, context);
+    default:
+      return Promise.reject(new TunnelError('UNKNOWN_COMMAND', `this agent cannot run "${(command as { body?: string }).body ?? '(none)'}"`));
+  }
+}
