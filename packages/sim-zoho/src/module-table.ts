@@ -1,0 +1,95 @@
+import type { JsonObject, JsonValue } from './http-kit.js';
+import type { FieldDef, ModuleDef } from './record-modules.js';
+
+export interface StoredRecord {
+  readonly id: string;
+  values: JsonObject;
+  readonly createdMs: number;
+  modifiedMs: number;
+}
+
+/** The value a duplicate check compares: lookups by id, text case-insensitively. */
+export function indexKey(value: JsonValue | undefined): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value.trim().toLowerCase();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (!Array.isArray(value) && typeof value.id === 'string') return value.id;
+  return undefined;
+}
+
+/**
+ * One module's records in id order (ids only grow, so Map insertion order is id order) plus one
+ * value index per field that upsert or a unique rule has asked about, kept current on every write
+ * so a duplicate check never scans the module.
+ */
+export class ModuleTable {
+  readonly records = new Map<string, StoredRecord>();
+  readonly fields = new Map<string, FieldDef>();
+  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+
+  constructor(readonly def: ModuleDef) {
+    for (const field of def.fields) this.fields.set(field.apiName, field);
+  }
+
+  addField(field: FieldDef): void {
+    this.def.fields.push(field);
+    this.fields.set(field.apiName, field);
+    this.indexes.delete(field.apiName);
+  }
+
+  private index(field: string): Map<string, Set<string>> {
+    let index = this.indexes.get(field);
+    if (index) return index;
+    index = new Map();
+    for (const record of this.records.values()) addToIndex(index, indexKey(record.values[field]), record.id);
+    this.indexes.set(field, index);
+    return index;
+  }
+
+  /** The oldest record whose field holds this value, ignoring `exceptId`. */
+  findBy(field: string, value: JsonValue | undefined, exceptId?: string): string | undefined {
+    const key = indexKey(value);
+    if (key === undefined) return undefined;
+    const ids = this.index(field).get(key);
+    if (!ids) return undefined;
+    for (const id of ids) if (id !== exceptId) return id;
+    return undefined;
+  }
+
+  put(record: StoredRecord, previous?: JsonObject): void {
+    for (const [field, index] of this.indexes) {
+      const oldKey = indexKey(previous?.[field]);
+      const newKey = indexKey(record.values[field]);
+      if (oldKey === newKey && previous) continue;
+      if (oldKey !== undefined) index.get(oldKey)?.delete(record.id);
+      addToIndex(index, newKey, record.id);
+    }
+    this.records.set(record.id, record);
+  }
+
+  remove(id: string): StoredRecord | undefined {
+    const record = this.records.get(id);
+    if (!record) return undefined;
+    for (const [field, index] of this.indexes) {
+      const key = indexKey(record.values[field]);
+      if (key !== undefined) index.get(key)?.delete(id);
+    }
+    this.records.delete(id);
+    return record;
+  }
+
+  clear(): void {
+    this.records.clear();
+    this.indexes.clear();
+  }
+}
+
+function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id: string): void {
+  if (key === undefined) return;
+  let ids = index.get(key);
+  if (!ids) {
+    ids = new Set();
+    index.set(key, ids);
+  }
+  ids.add(id);
+}

@@ -1,0 +1,170 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAdmin } from './admin.routes.js';
+import { authenticate, checkScope, resolveOperation } from './api.router.js';
+import type { ApiResult } from './api-result.js';
+import { CallLog } from './call-log.js';
+import { dataCentreUrls, parseDcRoute, type DataCentre, type DataCentreUrls } from './data-centres.js';
+import { HttpReply, readBody, sendJson, sendReply, sleep, zohoError } from './http-kit.js';
+import { LimitsService } from './limits.service.js';
+import { OAuthStore, type OAuthClient } from './oauth.store.js';
+import { handleAccounts } from './oauth.routes.js';
+import { PageTokens } from './page-tokens.js';
+import type { FieldDef } from './record-modules.js';
+import { RecordsStore } from './records.store.js';
+import { SimClock, zohoDateTime } from './sim-clock.js';
+import type { RouteRequest, SimContext } from './sim-context.js';
+import { defaultSettings, type SimZohoSettings } from './sim-settings.js';
+import { WatchChannelsService } from './watch-channels.service.js';
+
+export interface SimZohoOptions {
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  readonly clients?: readonly OAuthClient[];
+  readonly settings?: Partial<SimZohoSettings>;
+  readonly customFields?: readonly { readonly module: string; readonly field: FieldDef }[];
+}
+
+function tooManyRequests(): HttpReply {
+  return zohoError(429, 'TOO_MANY_REQUESTS', 'You have exceeded the maximum number of API calls. Please try again later.');
+}
+
+/** A simulated Zoho CRM (accounts servers and API domains of several DCs) on one HTTP port. */
+export class SimZohoServer implements SimContext {
+  readonly clock = new SimClock();
+  readonly settings: SimZohoSettings;
+  readonly oauth: OAuthStore;
+  readonly records: RecordsStore;
+  readonly limits: LimitsService;
+  readonly log = new CallLog();
+  readonly pageTokens: PageTokens;
+  readonly watch: WatchChannelsService;
+  private readonly server: Server;
+  private origin = '';
+
+  private constructor(options: SimZohoOptions) {
+    this.settings = { ...defaultSettings(), ...options.settings };
+    this.oauth = new OAuthStore(this.clock);
+    this.records = new RecordsStore(this.clock);
+    this.records.acceptUnknownFields = this.settings.acceptUnknownFields;
+    this.limits = new LimitsService(this.clock, this.settings);
+    this.pageTokens = new PageTokens(this.clock);
+    this.watch = new WatchChannelsService(this.clock, this.settings, this.log, this.records, () => this.baseUrl());
+    for (const client of options.clients ?? []) this.oauth.registerClient(client);
+    for (const { module, field } of options.customFields ?? []) this.records.addCustomField(module, field);
+    this.server = createServer((req, res) => void this.handle(req, res));
+    // Keep idle connections longer than clients' pools usually do, so benchmarks reuse sockets.
+    this.server.keepAliveTimeout = 65_000;
+  }
+
+  static async start(options: SimZohoOptions = {}): Promise<SimZohoServer> {
+    const sim = new SimZohoServer(options);
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      sim.server.once('error', reject);
+      sim.server.listen(options.port ?? 0, host, () => resolve());
+    });
+    const { port } = sim.server.address() as AddressInfo;
+    sim.origin = `http://${host}:${port}`;
+    return sim;
+  }
+
+  baseUrl(): string {
+    return this.origin;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  dc(dc: DataCentre): DataCentreUrls {
+    return dataCentreUrls(this.origin, dc);
+  }
+
+  registerClient(client: OAuthClient): void {
+    this.oauth.registerClient(client);
+  }
+
+  reset(): void {
+    this.records.reset();
+    this.oauth.clear();
+    this.watch.clear();
+    this.pageTokens.clear();
+    this.limits.reset();
+    this.log.clear();
+    this.clock.reset();
+  }
+
+  async close(): Promise<void> {
+    await this.watch.idle();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://sim-zoho');
+      const body = await readBody(req);
+      if (url.pathname.startsWith('/__admin/')) {
+        await handleAdmin(this, { reset: () => this.reset() }, req, res, url.pathname.slice('/__admin/'.length), url.searchParams, body);
+        return;
+      }
+      const route = parseDcRoute(url.pathname);
+      if (!route) {
+        sendJson(res, 404, { code: 'INVALID_URL_PATTERN', details: {}, message: 'Please check if the URL trying to access is a correct one', status: 'error' });
+        return;
+      }
+      const request: RouteRequest = { req, res, method: req.method ?? 'GET', dc: route.dc, path: route.path, query: url.searchParams, body };
+      if (route.kind === 'accounts') handleAccounts(this, request);
+      else await this.handleApi(request);
+    } catch (error) {
+      if (error instanceof HttpReply) {
+        sendReply(res, error.status, error.body, error.headers);
+        return;
+      }
+      console.error('sim-zoho: unexpected error', error);
+      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL_ERROR', details: {}, message: 'Internal server error occurred.', status: 'error' });
+    }
+  }
+
+  /** Auth, routing, concurrency, latency, credits, in that order; every call is logged. */
+  private async handleApi(request: RouteRequest): Promise<void> {
+    let credits = 0;
+    let result: ApiResult;
+    try {
+      result = await this.runApi(request, (charged) => (credits = charged));
+    } catch (error) {
+      if (!(error instanceof HttpReply)) throw error;
+      result = { status: error.status, body: error.body as ApiResult['body'] };
+    }
+    this.log.addCall({ at: zohoDateTime(this.clock.now()), dc: request.dc, method: request.method, path: request.path, status: result.status, credits });
+    sendReply(request.res, result.status, result.body, this.limits.remainingHeader());
+  }
+
+  private async runApi(request: RouteRequest, charged: (credits: number) => void): Promise<ApiResult> {
+    const grant = authenticate(this, request);
+    const operation = resolveOperation(this, request);
+    checkScope(grant, operation);
+    const release = this.limits.acquire(operation.complex);
+    if (!release) throw tooManyRequests();
+    try {
+      if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
+      if (!this.limits.canSpend(operation.credits)) throw tooManyRequests();
+      const result = operation.run();
+      if (result.status < 400) {
+        this.limits.charge(operation.credits);
+        charged(operation.credits);
+      }
+      return result;
+    } finally {
+      release();
+    }
+  }
+}
+
+export function startSimZoho(options: SimZohoOptions = {}): Promise<SimZohoServer> {
+  return SimZohoServer.start(options);
+}
