@@ -78,7 +78,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);
-    for (const [id, waiter] of this.waiting) waiter.reject(new TunnelError('UNAVAILABLE', 'relay replica is shutting down'));
+    for (const waiter of this.waiting.values()) waiter.reject(new TunnelError('UNAVAILABLE', 'relay replica is shutting down'));
     this.waiting.clear();
     await this.listener?.end().catch(() => undefined);
     await this.db.query(`DELETE FROM relay_replica WHERE id = $1`, [this.replicaId]).catch(() => undefined);
