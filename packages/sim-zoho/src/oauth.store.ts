@@ -24,7 +24,7 @@ interface RefreshGrant {
   readonly scopes: readonly string[];
   readonly dc: DataCentre;
   readonly createdAt: number;
-  /** When each access token was minted from this refresh token, for the 10-per-10-minutes throttle. */
+  /** When each refresh grant minted an access token, for the 10-per-10-minutes throttle (the code exchange's token does not count). */
   mintedAt: number[];
   /** Live access tokens, oldest first, for the 15-live-tokens rule. */
   live: string[];
@@ -119,6 +119,7 @@ export class OAuthStore {
     const now = this.clock.now();
     grant.mintedAt = grant.mintedAt.filter((at) => at > now - THROTTLE_WINDOW_MS);
     if (grant.mintedAt.length >= THROTTLE_MAX_TOKENS) return { ok: false, error: 'Access Denied', throttled: true };
+    grant.mintedAt.push(now);
     const access = this.mintAccess(clientId, grant.scopes, dc, grant);
     return { ok: true, accessToken: access.token, scopes: grant.scopes, expiresInSec: ACCESS_TOKEN_TTL_MS / 1000 };
   }
@@ -163,7 +164,6 @@ export class OAuthStore {
     };
     this.accessTokens.set(access.token, access);
     if (!refresh) return access;
-    refresh.mintedAt.push(now);
     refresh.live = refresh.live.filter((token) => {
       const live = this.accessTokens.get(token);
       if (live && !live.evicted && live.expiresAt > now) return true;
