@@ -6,3 +6,5 @@ export { TenantsService } from './tenants/tenants.service.js';
 export { EnrollmentService } from './agents/enrollment.service.js';
 export { AgentsService } from './agents/agents.service.js';
 export { SessionRegistry } from './tunnel/session-registry.js';
+export { RelayCoreModule, RelayAppModule, type RelayContext } from './relay.modules.js';
+export { startEmbedded, openDatabase, type DatabaseHandle } from './database/embedded-postgres.launcher.js';

@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { AgentDiagnosticsController } from './admin/agent-diagnostics.controller.js';
 import { AgentEntity } from './agents/agent.entity.js';
 import { AgentsService } from './agents/agents.service.js';
 import { EnrollmentController } from './agents/enrollment.controller.js';
@@ -67,7 +69,8 @@ export class RelayAppModule {
     return {
       module: RelayAppModule,
       imports: [RelayCoreModule.forContext(context), TunnelModule],
-      controllers: [EnrollmentController, HealthController],
+      providers: [AdminTokenGuard],
+      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { TunnelError, type ErrorCode } from '@mlc/tunnel';
 import { DomainError, httpStatusOf } from './domain-error.js';
 import type { Logger } from './logger.js';
 
@@ -17,6 +18,15 @@ export class DomainErrorFilter implements ExceptionFilter {
       response.status(httpStatusOf(exception.code)).json({ error: exception.code.toLowerCase(), message: exception.message, detail: exception.detail });
       return;
     }
+    if (exception instanceof TunnelError) {
+      response.status(httpStatusOfTunnel(exception.code)).json({
+        error: exception.code.toLowerCase(),
+        message: exception.message,
+        retryable: exception.retryable,
+        detail: exception.detail,
+      });
+      return;
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       response.status(status).json({ error: 'http_error', message: exception.message });
@@ -24,5 +34,33 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     this.log.error({ err: exception }, 'unhandled error in a request');
     response.status(500).json({ error: 'internal', message: 'internal error; see the relay log' });
+  }
+}
+
+function httpStatusOfTunnel(code: ErrorCode): number {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+    case 'UNKNOWN_COMMAND':
+      return 400;
+    case 'POLICY_DENIED':
+      return 403;
+    case 'BUSINESS_ERROR':
+      return 422;
+    case 'OVERLOADED':
+      return 429;
+    case 'AGENT_OFFLINE':
+    case 'CANCELLED':
+      return 503;
+    case 'DEADLINE_EXCEEDED':
+      return 504;
+    case 'ERROR_CODE_UNSPECIFIED':
+    case 'UNAUTHENTICATED':
+    case 'AGENT_REVOKED':
+    case 'PROTOCOL_VIOLATION':
+    case 'FRAME_TOO_LARGE':
+    case 'UNSUPPORTED_PROTOCOL':
+    case 'UNAVAILABLE':
+    case 'INTERNAL':
+      return 502;
   }
 }

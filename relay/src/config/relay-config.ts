@@ -30,6 +30,8 @@ const envSchema = z.object({
   RELAY_TLS_CERT_FILE: z.string().optional(),
   RELAY_TLS_KEY_FILE: z.string().optional(),
   RELAY_INSECURE_PLAINTEXT: flag,
+  RELAY_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  RELAY_ADMIN_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,6 +56,8 @@ export interface RelayConfig {
   streamWindowBytes: number;
   replicaStaleMs: number;
   tls: TlsFiles | undefined;
+  /** Bootstrap operator credential for the admin API; none means the admin API is closed. */
+  adminToken: string | undefined;
   logLevel: string;
 }
 
@@ -80,6 +84,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
   if (e.RELAY_HEARTBEAT_TIMEOUT_MS < 2 * e.RELAY_HEARTBEAT_INTERVAL_MS) {
     problems.push('RELAY_HEARTBEAT_TIMEOUT_MS: must be at least twice RELAY_HEARTBEAT_INTERVAL_MS');
   }
+  const adminToken = e.RELAY_ADMIN_TOKEN ?? readSecretFile('RELAY_ADMIN_TOKEN_FILE', e.RELAY_ADMIN_TOKEN_FILE, problems);
   const tls = readTls(e.RELAY_TLS_CERT_FILE, e.RELAY_TLS_KEY_FILE, problems);
   if (!tls && !LOOPBACK.has(e.RELAY_HOST) && !e.RELAY_INSECURE_PLAINTEXT) {
     problems.push(`RELAY_HOST: ${e.RELAY_HOST} is not loopback, so TLS is required (set RELAY_TLS_CERT_FILE/KEY_FILE, or RELAY_INSECURE_PLAINTEXT=true behind a TLS-terminating proxy)`);
@@ -101,6 +106,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     streamWindowBytes: e.RELAY_STREAM_WINDOW_BYTES,
     replicaStaleMs: e.RELAY_REPLICA_STALE_MS,
     tls,
+    adminToken,
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -111,6 +117,18 @@ function readTls(certFile: string | undefined, keyFile: string | undefined, prob
     return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
   } catch (err) {
     problems.push(`RELAY_TLS_CERT_FILE/KEY_FILE: cannot read (${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+function readSecretFile(variable: string, file: string | undefined, problems: string[]): string | undefined {
+  if (!file) return undefined;
+  try {
+    const value = readFileSync(file, 'utf8').trim();
+    if (value.length < 24) problems.push(`${variable}: the secret in ${file} must be at least 24 characters`);
+    return value;
+  } catch (err) {
+    problems.push(`${variable}: cannot read ${file} (${(err as Error).message})`);
     return undefined;
   }
 }
