@@ -50,8 +50,9 @@ export class Client {
     return this.clientId;
   }
 
+  /** As in node-rfc, a connection the partner dropped still counts as open until a call finds out. */
   get alive(): boolean {
-    return this.connection !== undefined && !this.connection.isClosed && this.session !== undefined;
+    return this.connection !== undefined && this.session !== undefined;
   }
 
   get connectionHandle(): number {

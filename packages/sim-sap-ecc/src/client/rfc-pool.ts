@@ -56,7 +56,9 @@ export class Pool {
         throw new TypeError(`Pool release() 1st argument must be a single client or array of clients, received: ${typeof c}`);
       }
     }
-    const releasing = Promise.all(list.map((c) => this.releaseOne(c))).then(() => undefined);
+    const releasing = (async (): Promise<void> => {
+      for (const c of list) await this.releaseOne(c);
+    })();
     if (!callback) return releasing;
     releasing.then(() => callback(undefined), (e: unknown) => callback(e));
   }
