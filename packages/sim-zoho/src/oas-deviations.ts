@@ -59,6 +59,10 @@ export function applyObservedDeviations(file: string, doc: Json): void {
       if (field) field.nullable = true;
     }
   }
+  if (file === 'org.json') {
+    const exception = schema(doc, 'Invalid_Data_Exception');
+    if (exception) exception.required = ['code', 'details', 'message', 'status'];
+  }
   if (file === 'notifications.json') {
     const notification = schema(doc, 'Notification');
     // channel_id is typed "object" but Zoho returns it as a string of digits.
