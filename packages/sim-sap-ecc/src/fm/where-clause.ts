@@ -23,7 +23,7 @@ const OPS = new Map([['=', '='], ['EQ', '='], ['<>', '<>'], ['NE', '<>'], ['<', 
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:'((?:[^']|'')*)'|(<>|<=|>=|=|<|>)|([(),])|([A-Za-z0-9_\/~.\-+]+))/y;
+  const re = /\s*(?:'((?:[^']|'')*)'|(<>|<=|>=|=|<|>)|([(),])|([A-Za-z0-9_/~.\-+]+))/y;
   let pos = 0;
   while (pos < text.length) {
     if (/^\s*$/.test(text.slice(pos))) break;
