@@ -5,7 +5,7 @@ import type { AccessGrant } from './oauth.store.js';
 import { scopesAllow } from './oauth-scopes.js';
 import { getOrg } from './org.routes.js';
 import { requireModule } from './records-common.js';
-import { getRecord, listRecords, searchRecords } from './records-read.routes.js';
+import { deletedRecords, getRecord, listRecords, searchRecords } from './records-read.routes.js';
 import { deleteRecords, insertRecords, updateRecords, upsertRecords } from './records-write.routes.js';
 import type { RouteRequest, SimContext } from './sim-context.js';
 import { deleteWatch, listWatch, writeWatch } from './watch.routes.js';
@@ -70,6 +70,10 @@ function moduleOperation(ctx: SimContext, request: RouteRequest, module: string,
   }
   if (rest === 'search') {
     if (method === 'GET') return searchRecords(table, request);
+    throw badMethod();
+  }
+  if (rest === 'deleted') {
+    if (method === 'GET') return deletedRecords(table, request);
     throw badMethod();
   }
   if (!/^\d+$/.test(rest)) throw badUrl();

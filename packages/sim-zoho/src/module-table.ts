@@ -8,6 +8,12 @@ export interface StoredRecord {
   modifiedMs: number;
 }
 
+export interface DeletedRecord {
+  readonly id: string;
+  readonly displayName: string;
+  readonly deletedMs: number;
+}
+
 /** The value a duplicate check compares: lookups by id, text case-insensitively. */
 export function indexKey(value: JsonValue | undefined): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -25,6 +31,8 @@ export function indexKey(value: JsonValue | undefined): string | undefined {
 export class ModuleTable {
   readonly records = new Map<string, StoredRecord>();
   readonly fields = new Map<string, FieldDef>();
+  /** Deleted records in deletion order, for GET /{module}/deleted. */
+  readonly deleted: DeletedRecord[] = [];
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
 
   constructor(readonly def: ModuleDef) {
@@ -81,6 +89,7 @@ export class ModuleTable {
   clear(): void {
     this.records.clear();
     this.indexes.clear();
+    this.deleted.length = 0;
   }
 }
 

@@ -4,6 +4,7 @@ import type { ModuleTable, StoredRecord } from './module-table.js';
 import { parseFieldsParam, parseIntParam, projectRecord } from './records-common.js';
 import { CriteriaError, matchesCriteria, parseCriteria, type Criteria } from './search-criteria.js';
 import { parseZohoDateTime, zohoDateTime } from './sim-clock.js';
+import { SIM_USER } from './records.store.js';
 import type { RouteRequest, SimContext } from './sim-context.js';
 
 /** `page` reaches only the first 2,000 records; beyond that a client must follow page_token. */
@@ -154,6 +155,35 @@ export function searchRecords(table: ModuleTable, request: RouteRequest): ApiOpe
       if (slice.length === 0) return { status: 204 };
       const info: JsonObject = { per_page: perPage, count: slice.length, page, more_records: offset + perPage < matches.length };
       return { status: 200, body: { data: slice.map((record) => projectRecord(record, fields)), info } };
+    },
+  };
+}
+
+/** GET /crm/v8/{module}/deleted: records deleted through the API or by a user (all go to the recycle bin). */
+export function deletedRecords(table: ModuleTable, request: RouteRequest): ApiOperation {
+  const type = request.query.get('type') ?? 'all';
+  if (!['all', 'recycle', 'permanent'].includes(type)) throw zohoError(400, 'INVALID_DATA', 'invalid data', { param_name: 'type', supported_values: ['all', 'recycle', 'permanent'] });
+  const perPage = parseIntParam(request.query, 'per_page', 200, 1, 200);
+  const page = parseIntParam(request.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+  const since = modifiedSinceHeader(request);
+  return {
+    credits: 1,
+    complex: false,
+    scope: { family: 'modules', module: table.def.apiName, op: 'READ' },
+    run: (): ApiResult => {
+      const matching = type === 'permanent' ? [] : table.deleted.filter((entry) => since === null || entry.deletedMs > since).reverse();
+      const offset = (page - 1) * perPage;
+      const slice = matching.slice(offset, offset + perPage);
+      if (slice.length === 0) return { status: since !== null && offset === 0 ? 304 : 204 };
+      const data = slice.map((entry) => ({
+        deleted_by: { ...SIM_USER },
+        id: entry.id,
+        display_name: entry.displayName,
+        type: 'recycle',
+        created_by: { ...SIM_USER },
+        deleted_time: zohoDateTime(entry.deletedMs),
+      }));
+      return { status: 200, body: { data, info: { per_page: perPage, count: slice.length, page, more_records: offset + perPage < matching.length } } };
     },
   };
 }

@@ -161,6 +161,11 @@ describe('CRM v8 records (/crm/v8/{module})', () => {
       expect(result.json.data[1].status).to.equal('error');
       expect((await api(session, 'GET', `/crm/v8/Accounts/${a}`)).status).to.equal(204);
       expect((await api(session, 'DELETE', '/crm/v8/Accounts')).json.code).to.equal('REQUIRED_PARAM_MISSING');
+      const deleted = await api(session, 'GET', '/crm/v8/Accounts/deleted?type=all');
+      expect(deleted.status).to.equal(200);
+      expect(deleted.json.data).to.have.length(1);
+      expect(deleted.json.data[0]).to.include({ id: a, display_name: 'Acct0 0', type: 'recycle' });
+      expect((await api(session, 'GET', '/crm/v8/Accounts/deleted?type=permanent')).status).to.equal(204);
     });
   });
 

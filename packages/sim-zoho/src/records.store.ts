@@ -159,7 +159,12 @@ export class RecordsStore {
   }
 
   deleteOne(table: ModuleTable, id: string): StoredRecord | undefined {
-    return table.remove(id);
+    const removed = table.remove(id);
+    if (removed) {
+      const name = removed.values[table.def.nameField];
+      table.deleted.push({ id, displayName: typeof name === 'string' ? name : id, deletedMs: this.clock.now() });
+    }
+    return removed;
   }
 
   defaultDuplicateCheck(table: ModuleTable): string[] {
