@@ -128,7 +128,7 @@ export class AdminHttp {
     }
     const max = Number(query.get('max') ?? 1000);
     const out: Row[] = [];
-    for (const row of table.scan()) {
+    for (const row of table.scan(where.range)) {
       if (!where.test(row)) continue;
       out.push(row);
       if (out.length >= max) break;

@@ -112,3 +112,16 @@ export function renderFixed(field: FieldDef, value: string): string {
   // An ABAP WRITE/MOVE of a packed number too wide for its target marks the overflow with '*'.
   return '*' + text.slice(text.length - field.length + 1);
 }
+
+/** Compares two internal values of a field as the database would (numbers numerically, text blank-padded). */
+export function compareFieldValues(field: FieldDef, a: string, b: string): number {
+  if (field.type === 'P' || field.type === 'I') return Math.sign(Number(a) - Number(b));
+  const x = a.padEnd(field.length);
+  const y = b.padEnd(field.length);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The first key field after the client, which a key-ordered scan is sorted by. */
+export function leadingKey(def: TableDef): FieldDef | undefined {
+  return def.fields.find((f) => f.key && f.name !== 'MANDT' && f.name !== 'MANDANT');
+}

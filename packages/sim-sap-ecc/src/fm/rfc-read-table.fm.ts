@@ -4,7 +4,7 @@ import type { RfcObject, RfcStructure } from '../protocol/messages.js';
 import { abapException, RfcFailure } from '../protocol/rfc-errors.js';
 import { rowKey, type Row, type TableStore } from '../store/table-store.js';
 import { fields, rows, str, type FmContext, type FunctionModule, type Signature } from './fm-types.js';
-import { compileWhere, WhereError } from './where-clause.js';
+import { compileWhere, WhereError, type CompiledWhere } from './where-clause.js';
 
 const WIDE_TABLES: Array<[string, number]> = [['TBLOUT128', 128], ['TBLOUT512', 512], ['TBLOUT2048', 2048], ['TBLOUT8192', 8192], ['TBLOUT30000', 30000]];
 const FIELDS_FIELDS = fields('FIELDNAME OFFSET LENGTH TYPE FIELDTEXT');
@@ -36,8 +36,8 @@ function whereText(options: RfcStructure[]): string {
   return options.map((o) => str(o.TEXT).slice(0, OPTION_LINE)).join(' ');
 }
 
-function* matching(table: TableStore, test: (row: Row) => boolean): Iterable<Row> {
-  for (const row of table.scan()) if (test(row)) yield row;
+function* matching(table: TableStore, where: CompiledWhere): Iterable<Row> {
+  for (const row of table.scan(where.range)) if (where.test(row)) yield row;
 }
 
 /**
@@ -45,26 +45,26 @@ function* matching(table: TableStore, test: (row: Row) => boolean): Iterable<Row
  * different on each call (a random rotation), because a real database gives no order without
  * ORDER BY and RFC_READ_TABLE has none: paging with ROWSKIPS then skips or repeats rows.
  */
-function pickRows(table: TableStore, test: (row: Row) => boolean, keyed: boolean, skips: number, count: number): Row[] {
+function pickRows(table: TableStore, where: CompiledWhere, skips: number, count: number): Row[] {
   const need = count > 0 ? skips + count : Number.POSITIVE_INFINITY;
   const paging = skips > 0 || count > 0;
   let out: Row[] = [];
-  if (keyed && table.keyOrdered) {
-    for (const row of matching(table, test)) {
+  if (where.keyed && table.keyOrdered) {
+    for (const row of matching(table, where)) {
       out.push(row);
       if (out.length >= need) break;
     }
-  } else if (keyed) {
-    out = [...matching(table, test)].sort((a, b) => (rowKey(table.def, a) < rowKey(table.def, b) ? -1 : 1));
+  } else if (where.keyed) {
+    out = [...matching(table, where)].sort((a, b) => (rowKey(table.def, a) < rowKey(table.def, b) ? -1 : 1));
   } else if (!paging) {
-    out = [...matching(table, test)];
+    out = [...matching(table, where)];
   } else {
     const rotation = Math.floor(Math.random() * 5000);
     const deferred: Row[] = [];
     let i = 0;
-    for (const row of table.scan()) {
+    for (const row of table.scan(where.range)) {
       const before = i++ < rotation;
-      if (!test(row)) continue;
+      if (!where.test(row)) continue;
       if (before) {
         if (deferred.length < need) deferred.push(row);
       } else {
@@ -93,7 +93,7 @@ function readTable(ctx: FmContext, params: RfcObject, maxWidth: number): { field
     FIELDNAME: field.name, OFFSET: String(offset).padStart(6, '0'), LENGTH: String(field.length).padStart(6, '0'),
     TYPE: field.type, FIELDTEXT: field.text.slice(0, 60),
   }));
-  let where;
+  let where: CompiledWhere;
   try {
     where = compileWhere(def, whereText(rows(params.OPTIONS)));
   } catch (err) {
@@ -103,7 +103,7 @@ function readTable(ctx: FmContext, params: RfcObject, maxWidth: number): { field
   if (str(params.NO_DATA).trim() !== '') return { fieldsOut, lines: [], width: effectiveWidth };
   const skips = Math.max(0, Number(params.ROWSKIPS ?? 0) || 0);
   const count = Math.max(0, Number(params.ROWCOUNT ?? 0) || 0);
-  const picked = pickRows(table, where.test, where.keyed, skips, count);
+  const picked = pickRows(table, where, skips, count);
   // node-rfc strips trailing blanks of CHAR values, so a WA arrives right-trimmed.
   const lines = picked.map((row) => selected.map(({ field }) => renderFixed(field, row[field.name] ?? '')).join(delimiter).trimEnd());
   return { fieldsOut, lines, width: effectiveWidth };

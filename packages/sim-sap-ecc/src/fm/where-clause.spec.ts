@@ -34,6 +34,14 @@ describe('compileWhere (RFC_READ_TABLE OPTIONS)', () => {
     expect(compileWhere(kna1, "LAND1 = 'DE'").keyed).to.equal(false);
   });
 
+  it('derives the leading-key range from ANDed top-level conditions only', () => {
+    expect(compileWhere(kna1, "KUNNR >= '0000100010' AND KUNNR < '0000100020' AND LAND1 = 'DE'").range).to.deep.equal({ low: '0000100010', high: '0000100020' });
+    expect(compileWhere(kna1, "KUNNR BETWEEN '0000100010' AND '0000100020' AND KUNNR > '0000100015'").range).to.deep.equal({ low: '0000100015', high: '0000100020' });
+    expect(compileWhere(kna1, "KUNNR IN ('0000100030', '0000100001')").range).to.deep.equal({ low: '0000100001', high: '0000100030' });
+    expect(compileWhere(kna1, "KUNNR = '0000100001' OR KUNNR = '0000100900'").range).to.deep.equal({});
+    expect(compileWhere(kna1, "NOT KUNNR = '0000100001'").range).to.deep.equal({});
+  });
+
   it('rejects unknown columns, operators and dangling conditions', () => {
     expect(() => compileWhere(kna1, "NOPE = 'X'")).to.throw(WhereError);
     expect(() => compileWhere(kna1, "LAND1 == 'X'")).to.throw(WhereError);

@@ -1,4 +1,4 @@
-import { coerce, fieldOf, keyFields, type FieldDef, type TableDef } from '../ddic/ddic.js';
+import { coerce, compareFieldValues, fieldOf, leadingKey, type FieldDef, type TableDef } from '../ddic/ddic.js';
 import type { Row } from '../store/table-store.js';
 
 /**
@@ -11,10 +11,18 @@ export class WhereError extends Error {}
 
 export type Predicate = (row: Row) => boolean;
 
+/** Bounds on the leading key field, both inclusive, in the column's internal format. */
+export interface KeyRange {
+  low?: string;
+  high?: string;
+}
+
 export interface CompiledWhere {
   test: Predicate;
   /** True when an ANDed top-level condition restricts the leading key field (a keyed range). */
   keyed: boolean;
+  /** Where those conditions confine the leading key, so a key-ordered table can seek and stop early. */
+  range: KeyRange;
 }
 
 type Token = { kind: 'id' | 'lit' | 'op' | 'punct'; text: string };
@@ -39,12 +47,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-function compareValues(field: FieldDef, a: string, b: string): number {
-  if (field.type === 'P' || field.type === 'I') return Math.sign(Number(a) - Number(b));
-  const x = a.padEnd(field.length);
-  const y = b.padEnd(field.length);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
+const compareValues = compareFieldValues;
 
 function likeRegex(pattern: string): RegExp {
   const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
@@ -54,8 +57,20 @@ function likeRegex(pattern: string): RegExp {
 class Parser {
   private i = 0;
   keyedFields = new Set<string>();
+  range: KeyRange = {};
+  private hasTopLevelOr = false;
 
-  constructor(private readonly tokens: Token[], private readonly def: TableDef) {}
+  constructor(private readonly tokens: Token[], private readonly def: TableDef, private readonly leading: string | undefined) {}
+
+  private narrow(field: FieldDef, low: string | undefined, high: string | undefined): void {
+    if (field.name !== this.leading) return;
+    if (low !== undefined && (this.range.low === undefined || compareValues(field, low, this.range.low) > 0)) this.range.low = low;
+    if (high !== undefined && (this.range.high === undefined || compareValues(field, high, this.range.high) < 0)) this.range.high = high;
+  }
+
+  get keyRange(): KeyRange {
+    return this.hasTopLevelOr ? {} : this.range;
+  }
 
   parse(): Predicate {
     const p = this.orExpr(true);
@@ -85,7 +100,10 @@ class Parser {
       this.i++;
       terms.push(this.andExpr(false));
     }
-    if (terms.length > 1 && top) this.keyedFields.clear();
+    if (terms.length > 1 && top) {
+      this.keyedFields.clear();
+      this.hasTopLevelOr = true;
+    }
     return terms.length === 1 ? terms[0] : (row) => terms.some((t) => t(row));
   }
 
@@ -146,12 +164,17 @@ class Parser {
         values.push(this.literal(field));
       }
       this.expect(')');
+      if (top && !negate) {
+        const sorted = [...values].sort((a, b) => compareValues(field, a, b));
+        this.narrow(field, sorted[0], sorted[sorted.length - 1]);
+      }
       p = (row) => values.some((v) => compareValues(field, get(row), v) === 0);
     } else if (word === 'BETWEEN') {
       this.i++;
       const low = this.literal(field);
       this.expect('AND');
       const high = this.literal(field);
+      if (top && !negate) this.narrow(field, low, high);
       p = (row) => compareValues(field, get(row), low) >= 0 && compareValues(field, get(row), high) <= 0;
     } else {
       if (negate) throw new WhereError(`NOT before '${word}' is not valid`);
@@ -159,6 +182,7 @@ class Parser {
       const op = OPS.get(opTok.text.toUpperCase());
       if (!op) throw new WhereError(`unknown operator '${opTok.text}'`);
       const value = this.literal(field);
+      if (top) this.narrow(field, ['=', '>', '>='].includes(op) ? value : undefined, ['=', '<', '<='].includes(op) ? value : undefined);
       p = comparison(op, (row) => compareValues(field, get(row), value));
     }
     return negate ? (row) => !p(row) : p;
@@ -177,9 +201,9 @@ function comparison(op: string, cmp: (row: Row) => number): Predicate {
 }
 
 export function compileWhere(def: TableDef, text: string): CompiledWhere {
-  if (text.trim() === '') return { test: () => true, keyed: false };
-  const parser = new Parser(tokenize(text), def);
+  if (text.trim() === '') return { test: () => true, keyed: false, range: {} };
+  const leading = leadingKey(def);
+  const parser = new Parser(tokenize(text), def, leading?.name);
   const test = parser.parse();
-  const leading = keyFields(def).find((f) => f.name !== 'MANDT' && f.name !== 'MANDANT');
-  return { test, keyed: leading !== undefined && parser.keyedFields.has(leading.name) };
+  return { test, keyed: leading !== undefined && parser.keyedFields.has(leading.name), range: parser.keyRange };
 }

@@ -20,6 +20,15 @@ describe('EccDatabase seeding', () => {
     expect(process.memoryUsage().heapUsed - before).to.be.lessThan(50 * 1024 * 1024);
   });
 
+  it('seeks a key range in a seeded table, including rows added after seeding', () => {
+    const db = new EccDatabase({ seed: 1, client: '100', customers: 1000, vendors: 10 });
+    const added = db.next('KUNNR');
+    db.put('KNA1', { KUNNR: added, NAME1: 'Added', LAND1: 'DE' });
+    const keys = (low: string, high: string): string[] => [...db.mustTable('KNA1').scan({ low, high })].map((r) => r.KUNNR);
+    expect(keys('0000100997', '0000100999')).to.deep.equal(['0000100997', '0000100998', '0000100999']);
+    expect(keys('0000100999', '0000109999')).to.deep.equal(['0000100999', added]);
+  });
+
   it('keeps a changed generated row and hands out numbers above the generated ones', () => {
     const db = new EccDatabase({ seed: 1, client: '100', customers: 10, vendors: 10 });
     db.put('KNA1', { ...db.get('KNA1', { KUNNR: '0000100003' }), NAME1: 'Changed' });

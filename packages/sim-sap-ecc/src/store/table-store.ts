@@ -1,4 +1,10 @@
-import { keyFields, type TableDef } from '../ddic/ddic.js';
+import { compareFieldValues, keyFields, leadingKey, type TableDef } from '../ddic/ddic.js';
+
+/** Inclusive bounds on the leading key field; a key-ordered table seeks to `low` and stops after `high`. */
+export interface ScanRange {
+  low?: string;
+  high?: string;
+}
 
 /** A row in internal form; a missing field holds its initial value. */
 export type Row = Record<string, string>;
@@ -13,7 +19,8 @@ export interface TableStore {
   readonly def: TableDef;
   /** True when scan() yields rows in primary-key order. */
   readonly keyOrdered: boolean;
-  scan(): Iterable<Row>;
+  /** All rows; a key-ordered table may leave out rows outside `range`, others ignore it. */
+  scan(range?: ScanRange): Iterable<Row>;
   get(key: string): Row | undefined;
   put(row: Row): void;
 }
@@ -62,12 +69,33 @@ export class SeededTable implements TableStore {
 
   constructor(readonly def: TableDef, private readonly generator: RowGenerator) {}
 
-  *scan(): Iterable<Row> {
-    for (let i = 0; i < this.generator.count; i++) {
+  *scan(range: ScanRange = {}): Iterable<Row> {
+    const lead = leadingKey(this.def);
+    const beyond = (row: Row): boolean => !!lead && range.high !== undefined && compareFieldValues(lead, row[lead.name] ?? '', range.high) > 0;
+    const below = (row: Row): boolean => !!lead && range.low !== undefined && compareFieldValues(lead, row[lead.name] ?? '', range.low) < 0;
+    for (let i = this.firstIndex(range.low); i < this.generator.count; i++) {
       const generated = this.generator.row(i);
+      if (beyond(generated)) return;
       yield this.changed.size === 0 ? generated : (this.changed.get(rowKey(this.def, generated)) ?? generated);
     }
-    yield* this.added.values();
+    for (const row of this.added.values()) {
+      if (beyond(row)) return;
+      if (!below(row)) yield row;
+    }
+  }
+
+  /** Binary search for the first generated row whose leading key is at or above `low`. */
+  private firstIndex(low: string | undefined): number {
+    const lead = leadingKey(this.def);
+    if (low === undefined || !lead) return 0;
+    let lo = 0;
+    let hi = this.generator.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareFieldValues(lead, this.generator.row(mid)[lead.name] ?? '', low) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   get(key: string): Row | undefined {
