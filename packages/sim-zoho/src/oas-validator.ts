@@ -29,6 +29,14 @@ interface SpecIndex {
   readonly compiled: Map<string, ValidateFunction>;
 }
 
+/** The operator must provide the spec files; nothing can be validated without them. */
+export class ZohoOasNotFoundError extends Error {
+  constructor() {
+    super('Zoho CRM OAS files not found: set ZOHO_OAS_DIR or clone shared/ beside the repository');
+    this.name = 'ZohoOasNotFoundError';
+  }
+}
+
 /**
  * The spec folder: $ZOHO_OAS_DIR, else `shared/zoho-crm-oas/v8.0` beside the repository (CI clones
  * shared/ next to the repo), found by walking up from this file.
@@ -43,7 +51,7 @@ export function zohoOasDir(): string {
     }
     dir = dirname(dir);
   }
-  throw new Error('Zoho CRM OAS files not found: set ZOHO_OAS_DIR or clone shared/ beside the repository');
+  throw new ZohoOasNotFoundError();
 }
 
 let index: SpecIndex | undefined;

@@ -55,7 +55,7 @@ function consentPage(request: RouteRequest, params: URLSearchParams): string {
   return `<!doctype html><html><head><title>Zoho Accounts (simulated, ${request.dc})</title></head><body>
 <h1>Allow access?</h1><p>Client <b>${escapeHtml(params.get('client_id') ?? '')}</b> asks for:
 <code>${escapeHtml(params.get('scope') ?? '')}</code></p>
-<form method="post" action="oauth/v2/auth/approve">
+<form method="post" action="/dc/${request.dc}/accounts/oauth/v2/auth/approve">
 ${hidden}
 <button type="submit" name="decision" value="accept">Accept</button>
 <button type="submit" name="decision" value="deny">Reject</button>

@@ -19,8 +19,9 @@ describe('OAuth ({accounts}/oauth/v2/...)', () => {
       const query = new URLSearchParams({ scope: 'ZohoCRM.modules.ALL', client_id: TEST_CLIENT.clientId, response_type: 'code', access_type: 'offline', redirect_uri: TEST_CLIENT.redirectUri, state: 'xyz' });
       const page = await http(`${sim.dc('us').accountsServer}/oauth/v2/auth?${query}`);
       expect(page.status).to.equal(200);
-      expect(page.text).to.contain('<form').and.contain('Accept');
-      const approve = await http(`${sim.dc('us').accountsServer}/oauth/v2/auth/approve`, {
+      expect(page.text).to.contain('Accept');
+      const action = /<form method="post" action="([^"]+)"/.exec(page.text)?.[1] ?? '';
+      const approve = await http(new URL(action, `${sim.dc('us').accountsServer}/oauth/v2/auth`).toString(), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `${query}&decision=accept`,
@@ -32,6 +33,12 @@ describe('OAuth ({accounts}/oauth/v2/...)', () => {
       expect(location.searchParams.get('location')).to.equal('eu');
       expect(location.searchParams.get('accounts-server')).to.equal(sim.dc('eu').accountsServer);
       expect(location.searchParams.get('code')).to.match(/^1000\./);
+      const denied = await http(new URL(action, `${sim.dc('us').accountsServer}/oauth/v2/auth`).toString(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `${query}&decision=deny`,
+      });
+      expect(new URL(denied.headers.get('location') ?? '').searchParams.get('error')).to.equal('access_denied');
     });
 
     it('rejects an unknown client and a redirect_uri the client did not register', async () => {

@@ -149,7 +149,3 @@ export function standardModules(): ModuleDef[] {
 
 /** Fields every record carries and a client may not set. */
 export const SYSTEM_FIELDS = new Set(['id', 'Created_Time', 'Modified_Time', 'Created_By', 'Modified_By', 'Owner']);
-
-export function isCustomApiName(name: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9_]{0,99}$/.test(name);
-}

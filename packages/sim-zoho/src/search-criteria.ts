@@ -108,7 +108,3 @@ export function matchesCriteria(values: Record<string, JsonValue>, criteria: Cri
     ? criteria.parts.every((part) => matchesCriteria(values, part))
     : criteria.parts.some((part) => matchesCriteria(values, part));
 }
-
-export function criteriaFields(criteria: Criteria): string[] {
-  return criteria.kind === 'cond' ? [criteria.field] : criteria.parts.flatMap(criteriaFields);
-}
