@@ -42,7 +42,14 @@ export class Pool {
     const requested = typeof arg1 === 'number' ? arg1 : typeof arg2 === 'number' ? arg2 : 1;
     const callback = typeof arg1 === 'function' ? arg1 : typeof arg2 === 'function' ? arg2 : undefined;
     const acquiring = (async (): Promise<Client | Client[]> => {
-      const clients = await Promise.all(Array.from({ length: requested }, () => this.acquireOne()));
+      const settled = await Promise.allSettled(Array.from({ length: requested }, () => this.acquireOne()));
+      const clients = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) {
+        // All or nothing: hand back what was opened, then report the failure.
+        await this.release(clients);
+        throw failed.reason;
+      }
       return requested === 1 ? clients[0] : clients;
     })();
     if (!callback) return acquiring;
