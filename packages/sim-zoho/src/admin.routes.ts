@@ -1,3 +1,4 @@
+import { parseFault } from './fault-injector.js';
 import { isObject, parseJsonBody, sendJson, type JsonObject, type JsonValue } from './http-kit.js';
 import type { FieldDef, FieldType } from './record-modules.js';
 import { itemError, itemSuccess } from './records-write.routes.js';
@@ -10,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 const FIELD_TYPES: readonly FieldType[] = ['text', 'textarea', 'email', 'phone', 'website', 'picklist', 'integer', 'double', 'currency', 'boolean', 'date', 'datetime', 'lookup'];
 
 export interface AdminHooks {
-  /** Clears records, tokens, channels, logs, credits and the clock; keeps clients and settings. */
+  /** Clears records, tokens, channels, faults, logs, credits and the clock; keeps clients and settings. */
   reset(): void;
 }
 
@@ -109,6 +110,12 @@ export async function handleAdmin(ctx: SimContext, hooks: AdminHooks, req: Incom
     case 'GET callbacks':
       if (query.get('wait') !== null) await ctx.watch.idle();
       return sendJson(res, 200, { total: ctx.log.totalCallbacks, callbacks: ctx.log.callbacks as unknown as JsonValue[] });
+    case 'POST faults': {
+      const parsed = parseFault(body(text));
+      if (typeof parsed === 'string') return bad(res, parsed);
+      ctx.faults.add(parsed.fault, parsed.count);
+      return sendJson(res, 200, { pending: ctx.faults.pending() });
+    }
     case 'POST reset':
       hooks.reset();
       return sendJson(res, 200, state(ctx));

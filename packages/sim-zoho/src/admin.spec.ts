@@ -46,4 +46,25 @@ describe('admin API (/__admin/...)', () => {
     const again = await login(sim);
     expect((await api(again, 'GET', '/crm/v8/Accounts?fields=Account_Name')).status).to.equal(204);
   });
+
+  it('injects the next API failures on demand: a Zoho 5xx body or a dropped connection', async () => {
+    const session = await login(sim);
+    expect((await admin(sim, 'POST', 'faults', { count: 2, status: 503, code: 'INTERNAL_ERROR' })).json.pending).to.equal(2);
+    await admin(sim, 'POST', 'faults', { mode: 'reset' });
+    for (let i = 0; i < 2; i += 1) {
+      const failed = await api(session, 'GET', '/crm/v8/org');
+      expect(failed.status).to.equal(503);
+      expect(failed.json).to.include({ code: 'INTERNAL_ERROR', status: 'error' });
+    }
+    let error: unknown;
+    try {
+      await api(session, 'GET', '/crm/v8/org');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.be.instanceOf(TypeError);
+    expect((await api(session, 'GET', '/crm/v8/org')).status).to.equal(200);
+    const calls = (await admin(sim, 'GET', 'calls')).json.calls as { status: number }[];
+    expect(calls.map((call) => call.status)).to.deep.equal([503, 503, 0, 200]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataCentre } from './data-centres.js';
 import type { CallLog } from './call-log.js';
+import type { FaultInjector } from './fault-injector.js';
 import type { LimitsService } from './limits.service.js';
 import type { OAuthStore } from './oauth.store.js';
 import type { PageTokens } from './page-tokens.js';
@@ -19,6 +20,7 @@ export interface SimContext {
   readonly limits: LimitsService;
   readonly log: CallLog;
   readonly pageTokens: PageTokens;
+  readonly faults: FaultInjector;
   baseUrl(): string;
 }
 

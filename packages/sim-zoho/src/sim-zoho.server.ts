@@ -4,6 +4,7 @@ import { handleAdmin } from './admin.routes.js';
 import { authenticate, checkScope, resolveOperation } from './api.router.js';
 import type { ApiResult } from './api-result.js';
 import { CallLog } from './call-log.js';
+import { FaultInjector } from './fault-injector.js';
 import { dataCentreUrls, parseDcRoute, type DataCentre, type DataCentreUrls } from './data-centres.js';
 import { HttpReply, readBody, sendJson, sendReply, sleep, zohoError } from './http-kit.js';
 import { LimitsService } from './limits.service.js';
@@ -39,6 +40,7 @@ export class SimZohoServer implements SimContext {
   readonly limits: LimitsService;
   readonly log = new CallLog();
   readonly pageTokens: PageTokens;
+  readonly faults = new FaultInjector();
   readonly watch: WatchChannelsService;
   private readonly server: Server;
   private origin = '';
@@ -92,6 +94,7 @@ export class SimZohoServer implements SimContext {
     this.watch.clear();
     this.pageTokens.clear();
     this.limits.reset();
+    this.faults.clear();
     this.log.clear();
     this.clock.reset();
   }
@@ -130,8 +133,15 @@ export class SimZohoServer implements SimContext {
     }
   }
 
-  /** Auth, routing, concurrency, latency, credits, in that order; every call is logged. */
+  /** Injected faults first, then auth, routing, concurrency, latency, credits; every call is logged. */
   private async handleApi(request: RouteRequest): Promise<void> {
+    const fault = this.faults.take();
+    if (fault) {
+      this.log.addCall({ at: zohoDateTime(this.clock.now()), dc: request.dc, method: request.method, path: request.path, status: fault.kind === 'reset' ? 0 : fault.status, credits: 0 });
+      if (fault.kind === 'reset') request.req.socket.destroy();
+      else sendReply(request.res, fault.status, fault.body);
+      return;
+    }
     let credits = 0;
     let result: ApiResult;
     try {
