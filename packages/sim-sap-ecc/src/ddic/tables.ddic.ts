@@ -78,6 +78,11 @@ export const TABLES: TableDef[] = [
     'MATKL C 9 Material Group', 'MENGE P 13.3 Purchase Order Quantity', 'MEINS C 3 Order Unit',
     'NETPR P 11.2 Net Price', 'PEINH P 5 Price Unit', 'NETWR P 13.2 Net Order Value',
   ], { widerThan512: true }),
+  table('EKET', 'Scheduling Agreement Schedule Lines', [
+    '*MANDT C 3 Client', '*EBELN C 10 Purchasing Document Number', '*EBELP N 5 Item Number of Purchasing Document',
+    '*ETENR N 4 Delivery Schedule Line Counter', 'EINDT D 8 Item delivery date', 'SLFDT D 8 Statistics-Relevant Delivery Date',
+    'MENGE P 13.3 Scheduled Quantity', 'WEMNG P 13.3 Quantity of Goods Received',
+  ]),
   table('BKPF', 'Accounting Document Header', [
     '*MANDT C 3 Client', '*BUKRS C 4 Company Code', '*BELNR C 10 Accounting Document Number',
     '*GJAHR N 4 Fiscal Year', 'BLART C 2 Document Type', 'BLDAT D 8 Document Date', 'BUDAT D 8 Posting Date',

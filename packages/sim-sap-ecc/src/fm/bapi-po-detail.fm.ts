@@ -8,6 +8,11 @@ import { poSignature } from './po-signature.js';
 /** How long the asynchronous update task takes after a COMMIT WORK without WAIT. */
 export const ASYNC_UPDATE_MS = 300;
 
+/** YYYYMMDD in the RFC user's external format (DD.MM.YYYY). */
+function externalDate(internal: string): string {
+  return /^\d{8}$/.test(internal) ? `${internal.slice(6, 8)}.${internal.slice(4, 6)}.${internal.slice(0, 4)}` : '';
+}
+
 /** Reads committed purchase orders only: another session's uncommitted PO does not exist yet. */
 export const bapiPoGetDetail1: FunctionModule = {
   name: 'BAPI_PO_GETDETAIL1',
@@ -26,7 +31,10 @@ export const bapiPoGetDetail1: FunctionModule = {
         STGE_LOC: r.LGORT ?? '', MATL_GROUP: r.MATKL ?? '', QUANTITY: r.MENGE ?? '0.000', PO_UNIT: r.MEINS ?? '',
         NET_PRICE: r.NETPR ?? '0.00', PRICE_UNIT: r.PEINH ?? '1',
       })),
-      POSCHEDULE: items.map((r) => ({ PO_ITEM: r.EBELP, SCHED_LINE: '0001', DELIVERY_DATE: ekko.BEDAT ?? '', QUANTITY: r.MENGE ?? '0.000' })),
+      POSCHEDULE: [...ctx.db.mustTable('EKET').scan()].filter((r) => r.EBELN === ebeln).map((r) => ({
+        PO_ITEM: r.EBELP, SCHED_LINE: r.ETENR, DEL_DATCAT_EXT: 'D', DELIVERY_DATE: externalDate(r.EINDT ?? ''), QUANTITY: r.MENGE ?? '0.000',
+        STAT_DATE: r.SLFDT ?? '00000000',
+      })),
       RETURN: [],
     };
   },

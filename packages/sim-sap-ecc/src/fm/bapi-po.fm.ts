@@ -20,6 +20,37 @@ const ITEM_FIELDS = ['MATERIAL', 'PLANT', 'STGE_LOC', 'QUANTITY', 'PO_UNIT', 'NE
 interface PlannedPo {
   ekko: Row;
   ekpo: Row[];
+  eket: Row[];
+}
+
+/**
+ * The RFC user's date format (USR01-DATFM 1). BAPIMEPOSCHEDULE-DELIVERY_DATE is CHAR 10 in the
+ * user's external format, so an internal YYYYMMDD date is refused, as on a real system.
+ */
+const USER_DATE_FORMAT = 'DD.MM.YYYY';
+
+function internalDate(external: string): string | undefined {
+  const m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(external);
+  if (!m) return undefined;
+  const iso = `${m[3]}-${m[2]}-${m[1]}`;
+  return Number.isNaN(Date.parse(iso)) ? undefined : `${m[3]}${m[2]}${m[1]}`;
+}
+
+function planSchedule(params: RfcObject, itemNo: string, row: number, quantity: number, msgs: BapiMessage[]): Row | undefined {
+  const same = (r: RfcStructure): boolean => Number(str(r.PO_ITEM)) === Number(itemNo);
+  const line = rows(params.POSCHEDULE).find(same);
+  const flags = rows(params.POSCHEDULEX).find(same);
+  const s = line && flags ? adopted(line, flags, ['DELIVERY_DATE', 'QUANTITY']) : { DELIVERY_DATE: '', QUANTITY: '' };
+  if (!s.DELIVERY_DATE) {
+    msgs.push(poMessage('enter', [`Delivery date (item ${itemNo})`], { parameter: 'POSCHEDULE', row, field: 'DELIVERY_DATE' }));
+    return undefined;
+  }
+  const eindt = internalDate(s.DELIVERY_DATE);
+  if (!eindt) {
+    msgs.push(poMessage('dateFormat', [USER_DATE_FORMAT, itemNo], { parameter: 'POSCHEDULE', row, field: 'DELIVERY_DATE' }));
+    return undefined;
+  }
+  return { EBELP: itemNo, ETENR: '0001', EINDT: eindt, SLFDT: eindt, MENGE: (Number(s.QUANTITY) || quantity).toFixed(3) };
 }
 
 function ekkoField(db: EccDatabase, name: string, value: string): string {
@@ -45,11 +76,12 @@ function validateHeader(db: EccDatabase, h: Record<string, string>, msgs: BapiMe
   if (lfa1.SPERM === 'X' || lfm1?.SPERM === 'X') msgs.push(poMessage('vendorBlocked', [h.VENDOR], { parameter: 'POHEADER', field: 'VENDOR' }));
 }
 
-function planItems(db: EccDatabase, params: RfcObject, header: Record<string, string>, msgs: BapiMessage[]): Row[] {
+function planItems(db: EccDatabase, params: RfcObject, header: Record<string, string>, msgs: BapiMessage[]): { ekpo: Row[]; eket: Row[] } {
   const items = rows(params.POITEM);
   const flags = rows(params.POITEMX);
   if (items.length === 0) msgs.push(poMessage('noItems', [], { parameter: 'POITEM' }));
   const ekpo: Row[] = [];
+  const eket: Row[] = [];
   items.forEach((item, index) => {
     const itemNo = coerce({ name: 'EBELP', type: 'N', length: 5, decimals: 0, text: '', key: true }, str(item.PO_ITEM));
     const row = index + 1;
@@ -70,7 +102,8 @@ function planItems(db: EccDatabase, params: RfcObject, header: Record<string, st
     if (!(quantity > 0)) msgs.push(poMessage('quantity', [itemNo], { parameter: 'POITEM', row, field: 'QUANTITY' }));
     const price = Number(it.NET_PRICE || 0);
     if (!(price > 0)) msgs.push(poMessage('price', [itemNo], { parameter: 'POITEM', row, field: 'NET_PRICE' }));
-    if (msgs.length > before) {
+    const schedule = planSchedule(params, itemNo, row, quantity, msgs);
+    if (msgs.length > before || !schedule) {
       msgs.push(poMessage('itemFaulty', [itemNo], { parameter: 'POITEM', row }));
       return;
     }
@@ -81,8 +114,9 @@ function planItems(db: EccDatabase, params: RfcObject, header: Record<string, st
       MENGE: quantity.toFixed(3), MEINS: it.PO_UNIT || mara?.MEINS || '', NETPR: price.toFixed(2), PEINH: String(priceUnit),
       NETWR: ((quantity * price) / priceUnit).toFixed(2),
     });
+    eket.push(schedule);
   });
-  return ekpo;
+  return { ekpo, eket };
 }
 
 function plan(ctx: FmContext, params: RfcObject, msgs: BapiMessage[]): PlannedPo | undefined {
@@ -91,7 +125,7 @@ function plan(ctx: FmContext, params: RfcObject, msgs: BapiMessage[]): PlannedPo
   validateHeader(db, h, msgs);
   const headerFaulty = hasError(msgs);
   if (headerFaulty) msgs.push(poMessage('headerFaulty', [], { parameter: 'POHEADER' }));
-  const ekpo = planItems(db, params, h, msgs);
+  const { ekpo, eket } = planItems(db, params, h, msgs);
   if (hasError(msgs)) return undefined;
   const lfm1 = db.get('LFM1', { LIFNR: h.VENDOR, EKORG: h.PURCH_ORG });
   const today = db.clock.date();
@@ -101,7 +135,7 @@ function plan(ctx: FmContext, params: RfcObject, msgs: BapiMessage[]): PlannedPo
     WAERS: h.CURRENCY || lfm1?.WAERS || 'EUR', BEDAT: h.DOC_DATE ? coerce({ name: 'BEDAT', type: 'D', length: 8, decimals: 0, text: '', key: false }, h.DOC_DATE) : today,
     IHREZ: ekkoField(db, 'IHREZ', h.REF_1), VERKF: ekkoField(db, 'VERKF', h.SALES_PERS), UNSEZ: ekkoField(db, 'UNSEZ', h.OUR_REF),
   };
-  return { ekko, ekpo: ekpo.map((r) => ({ ...r, AEDAT: today })) };
+  return { ekko, ekpo: ekpo.map((r) => ({ ...r, AEDAT: today })), eket };
 }
 
 export function poHeaderOut(ekko: Row): RfcStructure {
@@ -139,6 +173,7 @@ export const bapiPoCreate1: FunctionModule = {
     ctx.luw.onCommit(() => {
       ctx.db.put('EKKO', ekko);
       for (const item of po.ekpo) ctx.db.put('EKPO', { ...item, EBELN: ebeln });
+      for (const line of po.eket) ctx.db.put('EKET', { ...line, EBELN: ebeln });
     });
     msgs.push(poMessage('created', ['Standard PO', ebeln]));
     return { RETURN: msgs.map((m) => bapiret2(m, sys)), EXPPURCHASEORDER: ebeln, EXPHEADER: poHeaderOut(ekko) };

@@ -39,6 +39,13 @@ describe('BAPIs (sim-sap-ecc process)', () => {
       expect(messages(wrongPlant)).to.include('E MEPO 001 Purchase order item 00010 still contains faulty data');
     });
 
+    it('wants a schedule line with the delivery date in the user\'s external format (DD.MM.YYYY)', async () => {
+      const internal = await c.call('BAPI_PO_CREATE1', poInput('0000300010', 'DATE-1', { deliveryDate: '20261215' }));
+      expect(messages(internal)).to.include('E 00 065 Enter date in the format DD.MM.YYYY (item 00010)');
+      const { POSCHEDULE: _s, POSCHEDULEX: _x, ...noSchedule } = poInput('0000300010', 'DATE-2');
+      expect(messages(await c.call('BAPI_PO_CREATE1', noSchedule))).to.include('E ME 083 Enter Delivery date (item 00010)');
+    });
+
     it('refuses a vendor blocked for purchasing', async () => {
       // Every vendor whose number is 13 modulo 97 is seeded with a purchasing block.
       const blocked = String(300000 + ((13 - (300000 % 97) + 97) % 97)).padStart(10, '0');
@@ -61,6 +68,8 @@ describe('BAPIs (sim-sap-ecc process)', () => {
       expect(await readTable(c, 'EKKO', [`EBELN = '${String(r.EXPPURCHASEORDER)}'`], ['IHREZ'])).to.deep.equal(['3f2a9c1e-77b']);
       const items = await readTable(c, 'EKPO', [`EBELN = '${String(r.EXPPURCHASEORDER)}'`], ['EBELP', 'MATNR', 'MENGE', 'NETPR']);
       expect(items).to.deep.equal(['00010|000000000000400001|       5.000 |     12.50']);
+      const detail = await c.call('BAPI_PO_GETDETAIL1', { PURCHASEORDER: String(r.EXPPURCHASEORDER) });
+      expect(table(detail, 'POSCHEDULE')[0]).to.include({ PO_ITEM: '00010', SCHED_LINE: '0001', DELIVERY_DATE: '15.12.2026', QUANTITY: '5.000' });
     });
   });
 

@@ -27,6 +27,7 @@ const T = {
   materialPlant: { type: 'E', id: 'M3', number: '351', text: 'Material &1 is not maintained in plant &2' },
   quantity: { type: 'E', id: '06', number: '225', text: 'Enter a quantity for item &1' },
   price: { type: 'E', id: '06', number: '218', text: 'Net price must be greater than 0 (item &1)' },
+  dateFormat: { type: 'E', id: '00', number: '065', text: 'Enter date in the format &1 (item &2)' },
   poMissing: { type: 'E', id: '06', number: '019', text: 'Purchase order &1 does not exist' },
 } as const satisfies Record<string, Template>;
 

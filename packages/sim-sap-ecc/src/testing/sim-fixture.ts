@@ -68,12 +68,17 @@ export function messages(result: RfcObject): string[] {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A valid BAPI_PO_CREATE1 input for one item; `ref` goes to REF_1 (EKKO-IHREZ). */
-export function poInput(vendor: string, ref: string, overrides: { material?: string; plant?: string; testrun?: boolean } = {}): RfcObject {
+export function poInput(vendor: string, ref: string, overrides: { material?: string; plant?: string; testrun?: boolean; deliveryDate?: string } = {}): RfcObject {
   const header = { COMP_CODE: '1000', DOC_TYPE: 'NB', VENDOR: vendor, PURCH_ORG: '1000', PUR_GROUP: '001', REF_1: ref };
   const headerX = Object.fromEntries(Object.keys(header).map((k) => [k, 'X']));
   const item = { PO_ITEM: '00010', MATERIAL: overrides.material ?? '000000000000400001', PLANT: overrides.plant ?? '1000', QUANTITY: '5', NET_PRICE: '12.50' };
   const itemX = { PO_ITEM: '00010', PO_ITEMX: 'X', MATERIAL: 'X', PLANT: 'X', QUANTITY: 'X', NET_PRICE: 'X' };
-  return { POHEADER: header, POHEADERX: headerX, POITEM: [item], POITEMX: [itemX], ...(overrides.testrun ? { TESTRUN: 'X' } : {}) };
+  const schedule = { PO_ITEM: '00010', SCHED_LINE: '0001', DELIVERY_DATE: overrides.deliveryDate ?? '15.12.2026', QUANTITY: '5' };
+  const scheduleX = { PO_ITEM: '00010', SCHED_LINE: '0001', PO_ITEMX: 'X', SCHED_LINEX: 'X', DELIVERY_DATE: 'X', QUANTITY: 'X' };
+  return {
+    POHEADER: header, POHEADERX: headerX, POITEM: [item], POITEMX: [itemX], POSCHEDULE: [schedule], POSCHEDULEX: [scheduleX],
+    ...(overrides.testrun ? { TESTRUN: 'X' } : {}),
+  };
 }
 
 export async function readTable(client: Client, query: string, where: string[], fields: string[] = []): Promise<string[]> {
