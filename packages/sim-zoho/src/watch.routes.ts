@@ -47,7 +47,8 @@ function parseItem(ctx: SimContext, item: JsonValue, index: number, mode: Mode):
       if (!match || !ctx.records.isAvailable(match[1], ctx.settings.edition)) return invalid('events', `${path}.events[${eventIndex}]`);
     }
   }
-  const notifyUrl = item.notify_url ?? base?.notifyUrl;
+  // v8's docs make notify_url mandatory for PATCH too (v3 had it optional), so it is never inherited.
+  const notifyUrl = item.notify_url;
   if (notifyUrl === undefined || notifyUrl === null) return err('MANDATORY_NOT_FOUND', 'required field not found', { api_name: 'notify_url', json_path: `${path}.notify_url` });
   if (typeof notifyUrl !== 'string' || !URL.canParse(notifyUrl) || !/^https?:/.test(notifyUrl)) return invalid('notify_url', `${path}.notify_url`);
   const token = item.token === undefined ? (base?.token ?? null) : item.token;
@@ -123,7 +124,9 @@ export function writeWatch(ctx: SimContext, request: RouteRequest, mode: Mode): 
         };
       });
       const okCount = results.filter((result) => result.ok).length;
-      return { status: batchStatus(okCount, results.length, mode === 'enable' ? 201 : 200), body: { watch } };
+      // notifications.json answers item errors wrapped in {watch:[...]} with 202 (bare errors are 400).
+      const status = okCount === 0 ? 202 : batchStatus(okCount, results.length, mode === 'enable' ? 201 : 200);
+      return { status, body: { watch } };
     },
   };
 }

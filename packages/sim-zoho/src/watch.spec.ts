@@ -44,7 +44,7 @@ describe('notifications (/crm/v8/actions/watch)', () => {
 
   it('refuses a token over 50 characters and an expiry beyond the configured maximum', async () => {
     const longToken = await enable(1, ['Accounts.all'], { token: 'x'.repeat(51) });
-    expect(longToken.status).to.equal(400);
+    expect(longToken.status).to.equal(202);
     expect(longToken.json.watch[0]).to.include({ code: 'INVALID_DATA' });
     expect(longToken.json.watch[0].details).to.include({ api_name: 'token' });
     const now = (await admin(sim, 'GET', 'clock')).json.now as number;
@@ -88,7 +88,7 @@ describe('notifications (/crm/v8/actions/watch)', () => {
     await enable(2, ['Accounts.all']);
     await admin(sim, 'POST', 'clock/advance', { duration: '50m' });
     const now = (await admin(sim, 'GET', 'clock')).json.now as number;
-    const renewed = await api(session, 'PATCH', '/crm/v8/actions/watch', { watch: [{ channel_id: 2, channel_expiry: zohoDateTime(now + 2 * 3_600_000) }] });
+    const renewed = await api(session, 'PATCH', '/crm/v8/actions/watch', { watch: [{ channel_id: 2, notify_url: receiver.url, channel_expiry: zohoDateTime(now + 2 * 3_600_000) }] });
     expect(renewed.status).to.equal(200);
     await admin(sim, 'POST', 'clock/advance', { duration: '15m' });
     await admin(sim, 'POST', 'records/Accounts', { Account_Name: 'After expiry' });
@@ -102,7 +102,10 @@ describe('notifications (/crm/v8/actions/watch)', () => {
 
   it('drops events with PATCH _delete_events, replaces with PUT and disables with DELETE ?channel_ids=', async () => {
     await enable(5, ['Accounts.all', 'Contacts.all']);
-    const dropped = await api(session, 'PATCH', '/crm/v8/actions/watch', { watch: [{ channel_id: 5, events: ['Contacts.all'], _delete_events: true }] });
+    const withoutUrl = await api(session, 'PATCH', '/crm/v8/actions/watch', { watch: [{ channel_id: 5, events: ['Contacts.all'], _delete_events: true }] });
+    expect(withoutUrl.status).to.equal(202);
+    expect(withoutUrl.json.watch[0]).to.include({ code: 'MANDATORY_NOT_FOUND' });
+    const dropped = await api(session, 'PATCH', '/crm/v8/actions/watch', { watch: [{ channel_id: 5, notify_url: receiver.url, events: ['Contacts.all'], _delete_events: true }] });
     expect(dropped.json.watch[0].message).to.equal('Successfully removed the subscribe details');
     const listed = await api(session, 'GET', '/crm/v8/actions/watch?channel_id=5');
     expect(listed.json.watch.map((entry: { resource_name: string }) => entry.resource_name)).to.deep.equal(['Accounts']);
