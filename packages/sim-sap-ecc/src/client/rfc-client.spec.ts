@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Client } from './rfc-client.js';
 import { Pool } from './rfc-pool.js';
-import { rejection, SimFixture, sleep } from '../testing/sim-fixture.js';
+import { poInput, readTable, rejection, SimFixture, sleep } from '../testing/sim-fixture.js';
 
 describe('Client and Pool against the sim-sap-ecc process', () => {
   const fx = new SimFixture(['--max-sessions', '4']);
@@ -107,6 +107,41 @@ describe('Client and Pool against the sim-sap-ecc process', () => {
     await sleep(50);
     expect(await (await fx.client()).ping()).to.equal(true);
     await Promise.all(clients.slice(1).map((c) => c.close()));
+  });
+
+  it('resetServerContext and the stateless option discard uncommitted work', async () => {
+    const c = await fx.client();
+    const created = await c.call('BAPI_PO_CREATE1', poInput('0000300300', 'RESET-1'));
+    expect(String(created.EXPPURCHASEORDER)).to.match(/^45/);
+    await c.resetServerContext();
+    await c.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    expect(await readTable(c, 'EKKO', ["IHREZ = 'RESET-1'"], ['EBELN'])).to.deep.equal([]);
+    const stateless = new Client(fx.sim.connectionParameters, { stateless: true });
+    await stateless.open();
+    await stateless.call('BAPI_PO_CREATE1', poInput('0000300300', 'RESET-2'));
+    await stateless.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    expect(await readTable(c, 'EKKO', ["IHREZ = 'RESET-2'"], ['EBELN'])).to.deep.equal([]);
+    await stateless.close();
+  });
+
+  it('supports node-rfc callbacks as well as promises', async () => {
+    const c = new Client(fx.sim.connectionParameters);
+    await new Promise<void>((resolve, reject) => c.open((err) => (err ? reject(err as Error) : resolve())));
+    const result = await new Promise((resolve, reject) =>
+      c.invoke('STFC_CONNECTION', { REQUTEXT: 'hello' }, (err, res) => (err ? reject(err as Error) : resolve(res))));
+    expect(result).to.include({ ECHOTEXT: 'hello' });
+    await c.close();
+  });
+
+  it('Pool: ready() opens idle connections up to the number asked', async () => {
+    const pool = new Pool({ connectionParameters: fx.sim.connectionParameters, poolOptions: { low: 2, high: 3 } });
+    await pool.ready();
+    expect(pool.status).to.deep.equal({ ready: 2, leased: 0 });
+    const c = (await pool.acquire()) as Client;
+    expect(await c.ping()).to.equal(true);
+    expect(pool.status).to.deep.equal({ ready: 1, leased: 1 });
+    await pool.release(c);
+    await pool.closeAll();
   });
 
   it('Pool: high is not a cap, and release keeps idle clients for reuse', async () => {
