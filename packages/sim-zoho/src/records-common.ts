@@ -34,7 +34,7 @@ export function parseIntParam(query: URLSearchParams, name: string, fallback: nu
   if (raw === null) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw zohoError(400, 'INVALID_DATA', 'invalid data', { param_name: name, expected_data_type: 'integer', maximum_length: String(max) });
+    throw zohoError(400, 'INVALID_DATA', 'invalid data', { param_name: name, expected_data_type: 'integer', reason: `must be between ${min} and ${max}` });
   }
   return value;
 }
