@@ -40,7 +40,6 @@ export async function startRelay(config: RelayConfig, logger = createLogger(conf
   const { context, database } = await openRelayContext(config, logger);
   const app = await NestFactory.create(RelayAppModule.forContext(context), { logger: ['error', 'warn'], abortOnError: false });
   app.useGlobalFilters(new DomainErrorFilter(logger.child({ component: 'http' })));
-  app.enableShutdownHooks();
   const router = app.get(ReplicaRouter);
   const gateway = app.get(TunnelGateway);
   router.onRevoked = (agentId) => gateway.revokeLocal(agentId);
@@ -53,7 +52,9 @@ export async function startRelay(config: RelayConfig, logger = createLogger(conf
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      // Agents finish in-flight commands, disconnect and come back after retry_after.
       gateway.drainAll('relay is restarting', 1_000);
+      await gateway.drained(5_000);
       await app.get(GrpcTunnelServer).stop();
       app.get(WsTunnelServer).stop();
       await app.close();

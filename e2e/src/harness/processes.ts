@@ -14,6 +14,7 @@ export const AGENT_CLI = join(REPO, 'agent/dist/cli/agent.cli.js');
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
 const running = new Set<ChildProcess>();
+const startedInTest: Array<{ name: string; logs: LogLines; stderr: LogLines; child: ChildProcess }> = [];
 
 /** Kills whatever a failed test left behind. */
 export function killAll(): void {
@@ -21,13 +22,24 @@ export function killAll(): void {
   running.clear();
 }
 
+/** The tail of every process the current test started, for a failure report. */
+export function takeProcessTails(lines = 25): string {
+  const report = startedInTest.map((p) => `--- ${p.name} exit=${p.child.exitCode} signal=${p.child.signalCode} (stdout)\n${p.logs.raw.slice(-lines).join('\n')}\n--- ${p.name} (stderr)\n${p.stderr.raw.slice(-lines).join('\n')}`).join('\n');
+  startedInTest.length = 0;
+  return report;
+}
+
 class ManagedProcess {
   readonly logs = new LogLines();
   readonly stderr = new LogLines();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(readonly child: ChildProcess) {
+  constructor(
+    readonly child: ChildProcess,
+    name: string,
+  ) {
     running.add(child);
+    startedInTest.push({ name: `${name} pid ${child.pid}`, logs: this.logs, stderr: this.stderr, child });
     if (child.stdout) this.logs.attach(child.stdout);
     if (child.stderr) this.stderr.attach(child.stderr);
     this.exited = new Promise((resolve) =>
@@ -67,7 +79,7 @@ export class RelayProcess extends ManagedProcess {
     readonly httpPort: number,
     readonly grpcPort: number,
   ) {
-    super(child);
+    super(child, `relay :${httpPort}`);
   }
 
   get httpUrl(): string {
@@ -119,7 +131,7 @@ export class AgentProcess extends ManagedProcess {
     child: ChildProcess,
     readonly home: string,
   ) {
-    super(child);
+    super(child, `agent ${home}`);
   }
 }
 

@@ -77,8 +77,8 @@ export class AgentDiagnosticsController {
     if (request.command === 'echo_stream') throw new DomainError('INVALID_INPUT', 'echo_stream runs on one agent; use /v1/agents/:id/commands', { field: 'command' });
     const tenantId = (await this.tenants.resolve(tenant)).id;
     const started = performance.now();
-    const result = await this.channel.callGroup(tenantId, group, toCallBody(request), { deadlineMs: request.deadline_ms });
-    return { ok: true, elapsed_ms: performance.now() - started, result: summarize(result) };
+    const { agentId, result } = await this.channel.callGroup(tenantId, group, toCallBody(request), { deadlineMs: request.deadline_ms });
+    return { agent_id: agentId, ok: true, elapsed_ms: performance.now() - started, result: summarize(result) };
   }
 }
 

