@@ -44,10 +44,6 @@ export class RfcConnection {
     });
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   request(frame: Outgoing): Promise<ServerFrame> {
     if (this.closed) return Promise.reject(this.lostError());
     const id = this.nextId++;

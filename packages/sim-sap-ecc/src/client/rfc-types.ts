@@ -1,5 +1,3 @@
-import type { RfcObject } from '../protocol/messages.js';
-
 export type {
   RfcObject,
   RfcParameterValue,
@@ -97,5 +95,3 @@ export interface RfcPoolConfiguration {
 }
 
 export type RfcCallback<T> = (err: unknown, result?: T) => void;
-
-export type RfcCallResult = RfcObject;

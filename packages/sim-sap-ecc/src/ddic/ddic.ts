@@ -60,23 +60,6 @@ export function fieldOf(def: TableDef, name: string): FieldDef | undefined {
   return def.fields.find((f) => f.name === name);
 }
 
-/** The initial value of a field in its internal (string) form. */
-export function initialValue(field: FieldDef): string {
-  switch (field.type) {
-    case 'C':
-      return '';
-    case 'N':
-      return '0'.repeat(field.length);
-    case 'D':
-      return '00000000';
-    case 'T':
-      return '000000';
-    case 'P':
-    case 'I':
-      return '0';
-  }
-}
-
 /**
  * Normalises a value assigned to a field as ABAP's MOVE would: CHAR is cut to its length (the
  * simulator truncates silently, like an ABAP assignment, so a 36-char UUID in a CHAR 12 field

@@ -41,9 +41,6 @@ export function bapiret1(m: BapiMessage): RfcStructure {
   };
 }
 
-/** BAPIRETURN1 as BAPI_CUSTOMER_GETLIST returns it. */
-export const bapireturn1 = bapiret1;
-
 export function hasError(messages: BapiMessage[]): boolean {
   return messages.some((m) => m.type === 'E' || m.type === 'A');
 }

@@ -27,10 +27,6 @@ export class FmRegistry {
     this.modules.set(fm.name, fm);
   }
 
-  has(name: string): boolean {
-    return this.modules.has(name);
-  }
-
   /** Runs a function module as RfcInvoke would and returns every non-import parameter. */
   invoke(ctx: FmContext, name: string, params: RfcObject): RfcObject {
     const fm = this.modules.get(name);

@@ -43,10 +43,6 @@ export class MemoryTable implements TableStore {
   put(row: Row): void {
     this.rows.set(rowKey(this.def, row), row);
   }
-
-  get size(): number {
-    return this.rows.size;
-  }
 }
 
 export interface RowGenerator {
