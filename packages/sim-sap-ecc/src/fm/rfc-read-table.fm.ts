@@ -78,7 +78,7 @@ function pickRows(table: TableStore, where: CompiledWhere, skips: number, count:
 }
 
 function readTable(ctx: FmContext, params: RfcObject, maxWidth: number): { fieldsOut: RfcStructure[]; lines: string[]; width: number } {
-  const name = str(params.QUERY_TABLE).trim().toUpperCase();
+  const name = str(params.QUERY_TABLE).trim();
   const def = TABLE_BY_NAME.get(name);
   const table = ctx.db.table(name);
   if (!def || !table) return raise('TABLE_NOT_AVAILABLE');

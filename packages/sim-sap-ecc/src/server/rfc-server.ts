@@ -103,7 +103,12 @@ export class RfcServer {
         return;
       }
       for (const frame of frames) {
-        conversation.queue = conversation.queue.then(() => this.handle(conversation, frame as ClientFrame));
+        conversation.queue = conversation.queue
+          .then(() => this.handle(conversation, frame as ClientFrame))
+          .catch((err: unknown) => {
+            process.stderr.write(`sim-sap-ecc: conversation ${conversation.handle} failed: ${String(err)}\n`);
+            socket.destroy();
+          });
       }
     });
     socket.on('error', () => undefined);
