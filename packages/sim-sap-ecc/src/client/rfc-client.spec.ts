@@ -44,6 +44,19 @@ describe('Client and Pool against the sim-sap-ecc process', () => {
     expect(c.alive).to.equal(true);
   });
 
+  it('type-checks arguments the way node-rfc does, with a TypeError and the connection kept', async () => {
+    const c = await fx.client();
+    const handle = c.connectionHandle;
+    const rowcount = await rejection(c.call('RFC_READ_TABLE', { QUERY_TABLE: 'T001', ROWCOUNT: '10' as unknown as number }));
+    expect(rowcount).to.be.instanceOf(TypeError);
+    expect(rowcount.message).to.equal('Integer number expected when filling field ROWCOUNT of type 8');
+    const vendor = await rejection(c.call('BAPI_PO_CREATE1', { POHEADER: { VENDOR: 300001 } }));
+    expect(vendor.message).to.equal('Char expected when filling field VENDOR of type 0');
+    const table = await rejection(c.call('RFC_READ_TABLE', { QUERY_TABLE: 'T001', OPTIONS: { TEXT: 'x' } }));
+    expect(table.message).to.equal('Array expected when filling field OPTIONS of type 5');
+    expect(c.connectionHandle).to.equal(handle);
+  });
+
   it('answers an unknown function module with FU_NOT_FOUND (RFC_ABAP_EXCEPTION, FL 046)', async () => {
     const c = await fx.client();
     expect(await rejection(c.call('Z_DOES_NOT_EXIST', {}))).to.deep.equal({

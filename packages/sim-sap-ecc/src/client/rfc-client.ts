@@ -168,6 +168,7 @@ export class Client {
     }
     if (reply.t === 'error') {
       if (reply.endsSession || endsSession(reply.error)) await this.reopenAfter(reply.error);
+      if (reply.error.name === 'TypeError') throw new TypeError(reply.error.message);
       throw reply.error;
     }
     return reply;

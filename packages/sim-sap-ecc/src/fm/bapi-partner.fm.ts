@@ -10,10 +10,10 @@ import { fields, rows, str, type FunctionModule } from './fm-types.js';
  */
 const ADDRESS = fields('CUSTOMER NAME NAME_2 CITY POSTL_COD1 STREET COUNTRY REGION TELEPHONE LANGU SORT1');
 const CUSTOMER_ADDRESS = fields('NAME NAME_2 CITY POSTL_COD1 STREET COUNTRY REGION TELEPHONE1 FAX_NUMBER LANGU SORT1 CURRENCY');
-const CUSTOMER_GENERAL = fields('ACCNT_GRP CREATED_ON CREATED_BY VAT_REG_NO TAX_NO_1 ORDER_BLK POST_BLOCK DEL_FLAG INDUSTRY');
-const CUSTOMER_COMPANY = fields('COMP_CODE RECON_ACCOUNT PMNTTRMS PAYMT_METH POST_BLOCK DEL_FLAG CREATED_ON CREATED_BY');
+const CUSTOMER_GENERAL = fields('ACCNT_GRP CREATED_ON:D CREATED_BY VAT_REG_NO TAX_NO_1 ORDER_BLK POST_BLOCK DEL_FLAG INDUSTRY');
+const CUSTOMER_COMPANY = fields('COMP_CODE RECON_ACCOUNT PMNTTRMS PAYMT_METH POST_BLOCK DEL_FLAG CREATED_ON:D CREATED_BY');
 const VENDOR_GENERAL = fields('VENDOR NAME NAME_2 CITY POSTL_CODE STREET COUNTRY REGION TELEPHONE LANGU SORT1 VAT_REG_NO ACCNT_GRP');
-const VENDOR_COMPANY = fields('VENDOR COMP_CODE RECON_ACCOUNT PMNTTRMS PAYMT_METH POST_BLOCK DEL_FLAG CREATED_ON CREATED_BY');
+const VENDOR_COMPANY = fields('VENDOR COMP_CODE RECON_ACCOUNT PMNTTRMS PAYMT_METH POST_BLOCK DEL_FLAG CREATED_ON:D CREATED_BY');
 
 function message(type: BapiMessage['type'], id: string, number: string, text: string, v: string[] = []): RfcStructure {
   return bapiret1({ type, id, number, text, v });
@@ -46,7 +46,7 @@ function addressOf(kna1: Row): RfcStructure {
 export const bapiCustomerGetList: FunctionModule = {
   name: 'BAPI_CUSTOMER_GETLIST',
   signature: {
-    MAXROWS: { dir: 'I' }, CPDONLY: { dir: 'I' }, RETURN: { dir: 'E', fields: fields(BAPIRET1_FIELDS) },
+    MAXROWS: { dir: 'I', type: 'I' }, CPDONLY: { dir: 'I' }, RETURN: { dir: 'E', fields: fields(BAPIRET1_FIELDS) },
     IDRANGE: { dir: 'T', fields: fields('SIGN OPTION LOW HIGH') }, ADDRESSDATA: { dir: 'T', fields: ADDRESS },
     SPECIALDATA: { dir: 'T', fields: fields('CUSTOMER ONE_TIME_ACC') },
   },

@@ -4,12 +4,19 @@ import type { Enqueue } from '../store/enqueue.js';
 import type { LuwSession } from '../server/luw-session.js';
 
 /**
- * A parameter of a function module: direction (I import, E export, C changing, T table) and, for
- * structures and tables, the field names the caller may fill. `fields` absent = a scalar.
+ * ABAP types as node-rfc checks what a caller passes: C/N/D/T want strings, P numbers or strings,
+ * I integers; '' is not checked.
+ */
+export type FieldType = 'C' | 'N' | 'D' | 'T' | 'P' | 'I' | '';
+
+/**
+ * A parameter of a function module: direction (I import, E export, C changing, T table), and
+ * either the type of a scalar or, for structures and tables, their fields with types.
  */
 export interface ParamSpec {
   dir: 'I' | 'E' | 'C' | 'T';
-  fields?: readonly string[];
+  type?: FieldType;
+  fields?: Readonly<Record<string, FieldType>>;
 }
 
 export type Signature = Record<string, ParamSpec>;
@@ -29,8 +36,12 @@ export interface FunctionModule {
   run(ctx: FmContext, params: RfcObject): RfcObject;
 }
 
-export function fields(list: string): readonly string[] {
-  return list.trim().split(/\s+/);
+/** 'NAME NAME:P NAME:D' (type C unless given) to a field map. */
+export function fields(list: string): Readonly<Record<string, FieldType>> {
+  return Object.fromEntries(list.trim().split(/\s+/).map((spec) => {
+    const [name, type = 'C'] = spec.split(':');
+    return [name, type as FieldType];
+  }));
 }
 
 export function str(value: unknown): string {

@@ -7,7 +7,7 @@ import { fields, rows, str, type FmContext, type FunctionModule, type Signature 
 import { compileWhere, WhereError, type CompiledWhere } from './where-clause.js';
 
 const WIDE_TABLES: Array<[string, number]> = [['TBLOUT128', 128], ['TBLOUT512', 512], ['TBLOUT2048', 2048], ['TBLOUT8192', 8192], ['TBLOUT30000', 30000]];
-const FIELDS_FIELDS = fields('FIELDNAME OFFSET LENGTH TYPE FIELDTEXT');
+const FIELDS_FIELDS = fields('FIELDNAME OFFSET:N LENGTH:N TYPE FIELDTEXT');
 const OPTION_LINE = 72;
 
 const raise = (key: string): never => {
@@ -110,8 +110,8 @@ function readTable(ctx: FmContext, params: RfcObject, maxWidth: number): { field
 }
 
 const READ_SIGNATURE: Signature = {
-  QUERY_TABLE: { dir: 'I' }, DELIMITER: { dir: 'I' }, NO_DATA: { dir: 'I' }, ROWSKIPS: { dir: 'I' }, ROWCOUNT: { dir: 'I' },
-  OPTIONS: { dir: 'T', fields: ['TEXT'] }, FIELDS: { dir: 'T', fields: FIELDS_FIELDS }, DATA: { dir: 'T', fields: ['WA'] },
+  QUERY_TABLE: { dir: 'I' }, DELIMITER: { dir: 'I' }, NO_DATA: { dir: 'I' }, ROWSKIPS: { dir: 'I', type: 'I' }, ROWCOUNT: { dir: 'I', type: 'I' },
+  OPTIONS: { dir: 'T', fields: fields('TEXT') }, FIELDS: { dir: 'T', fields: FIELDS_FIELDS }, DATA: { dir: 'T', fields: fields('WA') },
 };
 
 function classicRead(name: string): FunctionModule {
@@ -132,10 +132,10 @@ export const bbpRfcReadTable = classicRead('BBP_RFC_READ_TABLE');
 /** /BODS/RFC_READ_TABLE2 (ST-PI / Data Services): the result lands in the narrowest TBLOUTnnn that fits. */
 export function wideReadTable(name: string): FunctionModule {
   const signature: Signature = {
-    QUERY_TABLE: { dir: 'I' }, DELIMITER: { dir: 'I' }, NO_DATA: { dir: 'I' }, ROWSKIPS: { dir: 'I' }, ROWCOUNT: { dir: 'I' },
+    QUERY_TABLE: { dir: 'I' }, DELIMITER: { dir: 'I' }, NO_DATA: { dir: 'I' }, ROWSKIPS: { dir: 'I', type: 'I' }, ROWCOUNT: { dir: 'I', type: 'I' },
     OUT_TABLE: { dir: 'E' },
-    OPTIONS: { dir: 'T', fields: ['TEXT'] }, FIELDS: { dir: 'T', fields: FIELDS_FIELDS },
-    ...Object.fromEntries(WIDE_TABLES.map(([t]) => [t, { dir: 'T', fields: ['WA'] } as const])),
+    OPTIONS: { dir: 'T', fields: fields('TEXT') }, FIELDS: { dir: 'T', fields: FIELDS_FIELDS },
+    ...Object.fromEntries(WIDE_TABLES.map(([t]) => [t, { dir: 'T', fields: fields('WA') } as const])),
   };
   return {
     name,

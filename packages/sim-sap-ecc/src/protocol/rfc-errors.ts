@@ -2,7 +2,7 @@
  * node-rfc rejects with plain objects, not Error instances; these builders reproduce the shapes its
  * own test-suite asserts (SAP/node-rfc test/errors/*.spec.ts), including the RFC_ERROR_GROUP numbers.
  */
-export type RfcErrorName = 'RfcLibError' | 'ABAPError' | 'nodeRfcError';
+export type RfcErrorName = 'RfcLibError' | 'ABAPError' | 'nodeRfcError' | 'TypeError';
 
 export interface RfcError {
   name: RfcErrorName;
@@ -143,6 +143,11 @@ export function abapException(key: string, msg?: ExceptionMessage): RfcError {
     abapMsgV3: msg?.v3 ?? '',
     abapMsgV4: msg?.v4 ?? '',
   };
+}
+
+/** node-rfc's own type check of an argument; the client turns it into a real TypeError. */
+export function typeError(message: string): RfcError {
+  return { name: 'TypeError', message };
 }
 
 export function closedConnection(what: string): RfcError {
