@@ -50,9 +50,16 @@ export interface DuplexLike {
 /** A gRPC duplex stream (server `ServerDuplexStream` or client `ClientDuplexStream`) of raw buffers. */
 export function grpcByteChannel(stream: DuplexLike, remoteAddress: string, endStream: (reason: string) => void): ByteChannel {
   const closing = new CloseOnce();
-  stream.on('error', (err: Error) => closing.fire(`stream error: ${err.message}`));
-  stream.on('end', () => closing.fire('peer ended the stream'));
-  stream.on('close', () => closing.fire('stream closed'));
+  // However the stream ends, end our half too: a peer that half-closes must not leave the
+  // HTTP/2 stream open on this side.
+  const peerClosed = (reason: string): void => {
+    if (closing.closed) return;
+    closing.fire(reason);
+    endStream(reason);
+  };
+  stream.on('error', (err: Error) => peerClosed(`stream error: ${err.message}`));
+  stream.on('end', () => peerClosed('peer ended the stream'));
+  stream.on('close', () => peerClosed('stream closed'));
   return {
     remoteAddress,
     write: (message) => !closing.closed && stream.write(message),
