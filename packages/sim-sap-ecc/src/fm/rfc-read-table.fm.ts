@@ -1,4 +1,4 @@
-import { renderFixed, type FieldDef } from '../ddic/ddic.js';
+import { coerce, renderFixed, type FieldDef } from '../ddic/ddic.js';
 import { TABLE_BY_NAME } from '../ddic/tables.ddic.js';
 import type { RfcObject, RfcStructure } from '../protocol/messages.js';
 import { abapException, RfcFailure } from '../protocol/rfc-errors.js';
@@ -105,7 +105,7 @@ function readTable(ctx: FmContext, params: RfcObject, maxWidth: number): { field
   const count = Math.max(0, Number(params.ROWCOUNT ?? 0) || 0);
   const picked = pickRows(table, where, skips, count);
   // node-rfc strips trailing blanks of CHAR values, so a WA arrives right-trimmed.
-  const lines = picked.map((row) => selected.map(({ field }) => renderFixed(field, row[field.name] ?? '')).join(delimiter).trimEnd());
+  const lines = picked.map((row) => selected.map(({ field }) => renderFixed(field, row[field.name] ?? coerce(field, ''))).join(delimiter).trimEnd());
   return { fieldsOut, lines, width: effectiveWidth };
 }
 

@@ -42,6 +42,11 @@ describe('RFC_READ_TABLE and friends (sim-sap-ecc process)', () => {
     expect(all.key).to.equal('DATA_BUFFER_EXCEEDED');
   });
 
+  it('shows unset DATS and NUMC fields with their initial values, not blanks', async () => {
+    const r = await read(c, { QUERY_TABLE: 'KNKK', DELIMITER: '|', FIELDS: flds('KUNNR', 'DTREV'), OPTIONS: opts("KUNNR = '0000100001'") });
+    expect(table(r, 'DATA').map((d) => d.WA)).to.deep.equal(['0000100001|00000000']);
+  });
+
   it('reads all fields when FIELDS is empty and the table is narrow enough', async () => {
     const r = await read(c, { QUERY_TABLE: 'T001', OPTIONS: opts("BUKRS = '1000'") });
     expect(table(r, 'FIELDS').map((f) => f.FIELDNAME)).to.deep.equal(['MANDT', 'BUKRS', 'BUTXT', 'ORT01', 'LAND1', 'WAERS', 'SPRAS', 'KTOPL', 'PERIV']);
