@@ -4,7 +4,8 @@ import type { ClientFrame, ServerFrame } from '../protocol/messages.js';
 import { canceled, communicationFailure, type RfcError } from '../protocol/rfc-errors.js';
 
 type Pending = { resolve: (frame: ServerFrame) => void; reject: (err: RfcError) => void };
-type Outgoing = ClientFrame extends infer F ? (F extends { id: number } ? Omit<F, 'id'> : never) : never;
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Outgoing = WithoutId<ClientFrame>;
 
 function unreachable(host: string, port: number, detail: string): RfcError {
   return communicationFailure(
