@@ -27,6 +27,7 @@ const program = new Command()
   .option('--customers <n>', 'number of generated customers (KNA1 rows)', integer(0, 5_000_000), 3000)
   .option('--vendors <n>', 'number of generated vendors (LFA1 rows)', integer(0, 1_000_000), 1000)
   .option('--max-sessions <n>', `concurrent RFC sessions (gateway conversations), up to ${MAX_SESSIONS_LIMIT}`, integer(1, MAX_SESSIONS_LIMIT), 10)
+  .option('--work-processes <n>', 'dialog work processes; calls beyond wait in the queue (default: --max-sessions)', integer(1, 100))
   .option('--vendor-fm <name>', 'name of the customer RFC that creates/changes vendors', 'Z_MLC_VENDOR_MAINTAIN')
   .option('--no-wide-read', 'the system lacks /BODS/RFC_READ_TABLE2 (calls get FU_NOT_FOUND)')
   .option('--user <name>', 'RFC user', 'MLC_RFC')
@@ -41,14 +42,14 @@ const program = new Command()
 
 program.parse();
 const o = program.opts<{
-  host: string; port: number; adminPort?: number; seed: number; customers: number; vendors: number; maxSessions: number;
+  host: string; port: number; adminPort?: number; seed: number; customers: number; vendors: number; maxSessions: number; workProcesses?: number;
   vendorFm: string; wideRead: boolean; user: string; passwd: string; client: string; sysid: string; sysnr: string;
   latencyMs: number; systemFailureRate: number; communicationFailureRate: number; gatewayDown: boolean;
 }>();
 
 const sim = await startSimSapEcc({
   host: o.host, port: o.port, adminPort: o.adminPort, seed: o.seed, customers: o.customers, vendors: o.vendors,
-  maxSessions: o.maxSessions, vendorFm: o.vendorFm.toUpperCase(), wideRead: o.wideRead, users: { [o.user.toUpperCase()]: o.passwd },
+  maxSessions: o.maxSessions, workProcesses: o.workProcesses, vendorFm: o.vendorFm.toUpperCase(), wideRead: o.wideRead, users: { [o.user.toUpperCase()]: o.passwd },
   client: o.client, sysId: o.sysid, sysNr: o.sysnr,
   faults: { latencyMs: o.latencyMs, systemFailureRate: o.systemFailureRate, communicationFailureRate: o.communicationFailureRate, gatewayDown: o.gatewayDown },
 });

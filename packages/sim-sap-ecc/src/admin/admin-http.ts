@@ -87,7 +87,7 @@ export class AdminHttp {
   private async dispatch(method: string, url: URL, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
     const path = url.pathname;
     const ok = (b: unknown, status = 200): { status: number; body: unknown } => ({ status, body: b });
-    if (method === 'GET' && path === '/health') return ok({ status: 'ok', rfcPort: this.rfc.port, sessions: this.rfc.sessionCount });
+    if (method === 'GET' && path === '/health') return ok({ status: 'ok', rfcPort: this.rfc.port, sessions: this.rfc.sessionCount, ...this.rfc.load() });
     if (method === 'GET' && path === '/sessions') return ok({ sessions: this.rfc.sessions(), locks: this.enqueue.list() });
     if (method === 'GET' && path === '/faults') return ok(this.faults);
     if (method === 'PUT' && path === '/faults') return ok(await this.setFaults(body));

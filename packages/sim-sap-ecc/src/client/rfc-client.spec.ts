@@ -4,7 +4,7 @@ import { Pool } from './rfc-pool.js';
 import { poInput, readTable, rejection, SimFixture, sleep } from '../testing/sim-fixture.js';
 
 describe('Client and Pool against the sim-sap-ecc process', () => {
-  const fx = new SimFixture(['--max-sessions', '4']);
+  const fx = new SimFixture(['--max-sessions', '4', '--work-processes', '2']);
   before(() => fx.start());
   after(() => fx.stop());
   afterEach(() => fx.closeClients());
@@ -155,6 +155,20 @@ describe('Client and Pool against the sim-sap-ecc process', () => {
     expect(pool.status).to.deep.equal({ ready: 1, leased: 1 });
     await pool.release(c);
     await pool.closeAll();
+  });
+
+  it('queues calls beyond the dialog work processes instead of refusing them', async () => {
+    const clients = await Promise.all([0, 1, 2].map(() => fx.client()));
+    await fx.admin('PUT', '/faults', { latencyMs: 400 });
+    try {
+      const calls = Promise.all(clients.map((c) => c.call('RFC_PING', {})));
+      await sleep(150);
+      expect((await fx.admin('GET', '/health')).body).to.include({ workProcessesBusy: 2, queuedCalls: 1 });
+      expect(await calls).to.have.length(3);
+      expect((await fx.admin('GET', '/health')).body).to.include({ workProcessesBusy: 0, queuedCalls: 0 });
+    } finally {
+      await fx.admin('PUT', '/faults', { latencyMs: 0 });
+    }
   });
 
   it('Pool: high is not a cap, and release keeps idle clients for reuse', async () => {

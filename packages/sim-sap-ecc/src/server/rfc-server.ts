@@ -15,7 +15,46 @@ interface Conversation {
   queue: Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when the connection goes away: a cancelled call frees its work process. */
+function latency(socket: Socket, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    socket.once('close', done);
+  });
+}
+
+/** The dispatcher queue in front of the dialog work processes: first come, first served. */
+class WorkProcesses {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly count: number) {}
+
+  get busyCount(): number {
+    return this.busy;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.busy >= this.count) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.busy++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy--;
+    }
+  }
+}
 
 const LANGUAGES: Record<string, string> = { EN: 'E', DE: 'D', FR: 'F', ES: 'S', IT: 'I' };
 
@@ -28,13 +67,16 @@ export class RfcServer {
   private readonly conversations = new Set<Conversation>();
   private nextHandle = 0x7f3a00001000;
   private boundPort = 0;
+  private readonly workProcesses: WorkProcesses;
 
   constructor(
     private readonly config: SimConfig,
     private readonly db: EccDatabase,
     private readonly enqueue: Enqueue,
     private readonly registry: FmRegistry,
-  ) {}
+  ) {
+    this.workProcesses = new WorkProcesses(config.workProcesses ?? config.maxSessions);
+  }
 
   get port(): number {
     return this.boundPort;
@@ -42,6 +84,11 @@ export class RfcServer {
 
   get sessionCount(): number {
     return [...this.conversations].filter((c) => c.luw).length;
+  }
+
+  /** Work processes running a call, and calls waiting for one. */
+  load(): { workProcessesBusy: number; queuedCalls: number } {
+    return { workProcessesBusy: this.workProcesses.busyCount, queuedCalls: this.workProcesses.queued };
   }
 
   sessions(): Array<{ handle: number; user: string; pendingWork: boolean }> {
@@ -145,7 +192,7 @@ export class RfcServer {
         c.luw?.rollback();
         return c.luw ? this.send(c, { t: 'result', id: frame.id, result: {} }) : this.notLoggedOn(c, frame.id);
       case 'call':
-        return this.call(c, frame.id, frame.fm, frame.params);
+        return this.workProcesses.run(() => this.call(c, frame.id, frame.fm, frame.params));
     }
   }
 
@@ -184,7 +231,7 @@ export class RfcServer {
     const luw = c.luw;
     if (!luw) return this.notLoggedOn(c, id);
     const faults = this.config.faults;
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.latencyMs > 0) await latency(c.socket, faults.latencyMs);
     if (c.socket.destroyed) return;
     if (Math.random() < faults.communicationFailureRate) {
       c.socket.destroy();

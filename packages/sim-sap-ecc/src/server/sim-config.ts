@@ -21,6 +21,11 @@ export interface SimConfig {
   vendors: number;
   /** Gateway conversations (RFC sessions) allowed at once. */
   maxSessions: number;
+  /**
+   * Dialog work processes: calls beyond this many wait in the dispatcher queue (they are not
+   * refused), so latency and concurrency limit throughput as on a real system. Default: maxSessions.
+   */
+  workProcesses?: number;
   vendorFm: string;
   wideRead: boolean;
   sysId: string;
