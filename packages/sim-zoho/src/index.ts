@@ -6,4 +6,4 @@ export { EDITIONS, dailyCredits, editionLimits, type Edition } from './editions.
 export type { OAuthClient } from './oauth.store.js';
 export type { FieldDef, FieldType } from './record-modules.js';
 export type { CallEntry, CallbackEntry } from './call-log.js';
-export { validateAgainstZohoOas, zohoOasDir, ZohoOasNotFoundError, type OasValidation } from './oas-validator.js';
+export { validateAgainstZohoOas, validateRequestAgainstZohoOas, zohoOasDir, ZohoOasNotFoundError, type OasValidation } from './oas-validator.js';

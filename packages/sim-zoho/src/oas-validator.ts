@@ -167,3 +167,35 @@ export function validateAgainstZohoOas(method: string, path: string, status: num
   const errors = (validate.errors ?? []).slice(0, 20).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'} ${JSON.stringify(error.params)}`);
   return { valid: false, errors, operation, notes };
 }
+
+/**
+ * Validates the JSON body of a request a client sends to Zoho CRM against the operation's
+ * `requestBody` schema in the v8 OpenAPI files (the same deviations as for responses apply).
+ */
+export function validateRequestAgainstZohoOas(method: string, path: string, body: unknown): OasValidation {
+  const spec = loadIndex();
+  const pathname = new URL(path, 'http://x').pathname;
+  const crmPath = pathname.slice(Math.max(0, pathname.indexOf('/crm/')));
+  const lower = method.toLowerCase();
+  const found = METHODS.includes(lower) ? findOperation(spec, lower, crmPath) : undefined;
+  if (!found) return { valid: false, errors: [`no operation for ${method} ${crmPath} in the OAS`], operation: null, notes: [] };
+  const operation = `${found.file}#${found.template} ${lower}`;
+  const requestBody = found.op.requestBody as Json | undefined;
+  const empty = body === undefined || body === null;
+  if (!requestBody) return { valid: empty, errors: empty ? [] : [`${operation} declares no request body`], operation, notes: [] };
+  if (empty) return { valid: requestBody.required !== true, errors: requestBody.required === true ? [`${operation} requires a body`] : [], operation, notes: [] };
+  let base = `#/${pointer('paths', found.template, lower, 'requestBody')}`;
+  let target = requestBody;
+  if (typeof requestBody.$ref === 'string' && requestBody.$ref.startsWith('#/')) {
+    base = `#/${pointer(...requestBody.$ref.slice(2).split('/'))}`;
+    target = requestBody.$ref
+      .slice(2)
+      .split('/')
+      .reduce<Json>((node, key) => node[key] as Json, spec.docs.get(found.file) as Json);
+  }
+  if (!(target.content as Json | undefined)?.['application/json']) return { valid: false, errors: [`${operation} takes no JSON body`], operation, notes: [] };
+  const validate = compile(spec, [`${UPSTREAM}${found.file}${base}/content/application~1json/schema`]);
+  if (validate(body)) return { valid: true, errors: [], operation, notes: [] };
+  const errors = (validate.errors ?? []).slice(0, 20).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'} ${JSON.stringify(error.params)}`);
+  return { valid: false, errors, operation, notes: [] };
+}
