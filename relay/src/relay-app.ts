@@ -38,7 +38,12 @@ export async function openRelayContext(config: RelayConfig, logger: Logger): Pro
 
 export async function startRelay(config: RelayConfig, logger = createLogger(config.logLevel)): Promise<RunningRelay> {
   const { context, database } = await openRelayContext(config, logger);
-  const app = await NestFactory.create(RelayAppModule.forContext(context), { logger: ['error', 'warn'], abortOnError: false });
+  const app = await NestFactory.create(RelayAppModule.forContext(context), {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+    // With TLS configured, the HTTP API and the WebSocket tunnel are served over HTTPS too.
+    httpsOptions: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
+  });
   app.useGlobalFilters(new DomainErrorFilter(logger.child({ component: 'http' })));
   const router = app.get(ReplicaRouter);
   const gateway = app.get(TunnelGateway);

@@ -39,6 +39,9 @@ export async function openGrpc(url: string, options: ConnectOptions): Promise<Op
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.initial_reconnect_backoff_ms': 1_000,
+    // The tunnel is one long-lived stream that must never be replayed: grpc-js's transparent-retry
+    // layer would only buffer every written frame (up to its retry buffer) for nothing.
+    'grpc.enable_retries': 0,
     // One connection per tunnel: never share a subchannel with another client in this process.
     'grpc.use_local_subchannel_pool': 1,
     // We choose the proxy ourselves (HTTPS_PROXY/NO_PROXY in either case, like the WebSocket

@@ -20,6 +20,20 @@ import type { Logger } from 'pino';
 import { COMMAND_KINDS, runCommand, type CommandContext } from '../commands/command-handlers.js';
 import { StreamWriter } from './stream-writer.js';
 
+// A child logger per command costs a bindings serialisation on the hot path; most commands never
+// log, so it is made on first use.
+function commandContext(log: Logger, command: Command, signal: AbortSignal, stream: StreamWriter | undefined): CommandContext {
+  let child: Logger | undefined;
+  return {
+    signal,
+    stream,
+    get log(): Logger {
+      child ??= log.child({ command: command.id, correlation: command.correlation_id || undefined });
+      return child;
+    },
+  };
+}
+
 export interface AgentIdentity {
   agentId: string;
   privateKey: KeyObject;
@@ -199,7 +213,7 @@ export class AgentSession {
         : undefined;
     this.running.set(command.id, { abort, writer });
     const deadline = setTimeout(() => abort.abort(new TunnelError('DEADLINE_EXCEEDED', `deadline of ${command.deadline_ms} ms passed`)), command.deadline_ms || 30_000);
-    const context: CommandContext = { signal: abort.signal, stream: writer, log: this.log.child({ command: command.id, correlation: command.correlation_id || undefined }) };
+    const context = commandContext(this.log, command, abort.signal, writer);
     runCommand(command, context)
       .then((body) => this.send({ kind: 'result', result: { command_id: command.id, ...body } }))
       .catch((err: unknown) => {
