@@ -78,6 +78,25 @@ describe('tunnel resilience', () => {
     expect(after.body['agent_id']).to.equal(members[1 - victim].agentId);
   });
 
+  it('an agent stopped with SIGTERM finishes its in-flight command before it exits', async () => {
+    const tenant = await createTenant('sigterm');
+    const relay = await startRelay();
+    cleanup.push(relay);
+    const { home, agentId } = await enrollAgent(relay, await createEnrollmentToken(tenant.id));
+    const agent = await startConnectedAgent(home);
+    cleanup.push(agent);
+
+    const slow = relay.admin('POST', `/v1/agents/${agentId}/commands`, { command: 'echo', size: 1_000, delay_ms: 1_500 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    agent.kill('SIGTERM');
+    const answer = await slow;
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    expect(answer.body['result']).to.deep.equal({ bytes: 1_000 });
+    expect((await agent.exited).code).to.equal(0);
+    // Draining, the agent took no new work: the relay stopped routing to it at once.
+    await relay.logs.waitFor(message('agent is draining'), 5_000, 'the relay to see the drain');
+  });
+
   it('notices an agent that stops answering from its missed heartbeats', async () => {
     const tenant = await createTenant('silent');
     const relay = await startRelay();
