@@ -107,6 +107,8 @@ export async function handleAdmin(ctx: SimContext, hooks: AdminHooks, req: Incom
       return addCustomField(ctx, res, body(text));
     case 'GET calls':
       return sendJson(res, 200, { total: ctx.log.totalCalls, calls: ctx.log.calls as unknown as JsonValue[] });
+    case 'GET token-calls':
+      return sendJson(res, 200, { calls: ctx.log.tokenCalls as unknown as JsonValue[] });
     case 'GET callbacks':
       if (query.get('wait') !== null) await ctx.watch.idle();
       return sendJson(res, 200, { total: ctx.log.totalCallbacks, callbacks: ctx.log.callbacks as unknown as JsonValue[] });

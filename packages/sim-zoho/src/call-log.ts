@@ -18,12 +18,21 @@ export interface CallbackEntry {
   outcome: 'pending' | 'dropped' | number | string;
 }
 
+/** One POST to an accounts server's /oauth/v2/token: which grant, and `ok` or the error it answered. */
+export interface TokenCallEntry {
+  readonly at: string;
+  readonly dc: string;
+  readonly grantType: string;
+  readonly outcome: string;
+}
+
 const MAX_ENTRIES = 10_000;
 
 /** What the simulator received and sent, for tests to assert on; bounded so benchmarks do not grow it forever. */
 export class CallLog {
   calls: CallEntry[] = [];
   callbacks: CallbackEntry[] = [];
+  tokenCalls: TokenCallEntry[] = [];
   totalCalls = 0;
   totalCallbacks = 0;
 
@@ -31,6 +40,11 @@ export class CallLog {
     this.totalCalls += 1;
     this.calls.push(entry);
     if (this.calls.length > MAX_ENTRIES) this.calls.splice(0, this.calls.length - MAX_ENTRIES);
+  }
+
+  addTokenCall(entry: TokenCallEntry): void {
+    this.tokenCalls.push(entry);
+    if (this.tokenCalls.length > MAX_ENTRIES) this.tokenCalls.splice(0, this.tokenCalls.length - MAX_ENTRIES);
   }
 
   addCallback(entry: CallbackEntry): void {
@@ -42,6 +56,7 @@ export class CallLog {
   clear(): void {
     this.calls = [];
     this.callbacks = [];
+    this.tokenCalls = [];
     this.totalCalls = 0;
     this.totalCallbacks = 0;
   }

@@ -5,5 +5,5 @@ export { DATA_CENTRES, dataCentreUrls, type DataCentre, type DataCentreUrls } fr
 export { EDITIONS, dailyCredits, editionLimits, type Edition } from './editions.js';
 export type { OAuthClient } from './oauth.store.js';
 export type { FieldDef, FieldType } from './record-modules.js';
-export type { CallEntry, CallbackEntry } from './call-log.js';
+export type { CallEntry, CallbackEntry, TokenCallEntry } from './call-log.js';
 export { validateAgainstZohoOas, validateRequestAgainstZohoOas, zohoOasDir, ZohoOasNotFoundError, type OasValidation } from './oas-validator.js';

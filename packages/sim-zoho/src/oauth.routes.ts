@@ -1,4 +1,5 @@
 import { dataCentreUrls } from './data-centres.js';
+import { zohoDateTime } from './sim-clock.js';
 import { HttpReply, sendJson, sendReply, type JsonObject } from './http-kit.js';
 import type { RouteRequest, SimContext } from './sim-context.js';
 
@@ -107,7 +108,10 @@ export function handleAccounts(ctx: SimContext, request: RouteRequest): void {
     throw approvedRedirect(ctx, params);
   }
   if (method === 'POST' && path === '/oauth/v2/token') {
-    sendJson(res, 200, tokenResponse(ctx, request));
+    const answer = tokenResponse(ctx, request);
+    const error = answer.error;
+    ctx.log.addTokenCall({ at: zohoDateTime(ctx.clock.now()), dc: request.dc, grantType: tokenParams(request).get('grant_type') ?? '', outcome: typeof error === 'string' ? error : 'ok' });
+    sendJson(res, 200, answer);
     return;
   }
   if (method === 'POST' && path === '/oauth/v2/token/revoke') {

@@ -178,4 +178,17 @@ describe('OAuth ({accounts}/oauth/v2/...)', () => {
       expect((await api(session, 'GET', '/crm/v8/org')).json.code).to.equal('INVALID_TOKEN');
     });
   });
+  describe('GET /__admin/token-calls', () => {
+    it('logs every token endpoint call with its grant type and outcome', async () => {
+      const session = await login(sim);
+      await refreshAccess(session.accountsServer, session.refreshToken);
+      await refreshAccess(session.accountsServer, 'not-a-token');
+      const calls = (await admin(sim, 'GET', 'token-calls')).json.calls as { dc: string; grantType: string; outcome: string }[];
+      expect(calls.map((call) => [call.dc, call.grantType, call.outcome])).to.deep.equal([
+        ['eu', 'authorization_code', 'ok'],
+        ['eu', 'refresh_token', 'ok'],
+        ['eu', 'refresh_token', 'invalid_code'],
+      ]);
+    });
+  });
 });
