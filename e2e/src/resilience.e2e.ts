@@ -54,6 +54,10 @@ describe('tunnel resilience', () => {
     expect(viaB.status, JSON.stringify(viaB.body)).to.equal(200);
     const echo = await replicaB.admin('POST', `/v1/agents/${agentId}/commands`, { command: 'echo', size: 200_000 });
     expect(echo.body['result']).to.deep.equal({ bytes: 200_000 });
+    // A streamed result, larger than the flow-control window, crosses replicas chunk by chunk.
+    const stream = await replicaB.admin('POST', `/v1/agents/${agentId}/commands`, { command: 'echo_stream', chunks: 200, chunk_size: 65_536 });
+    expect(stream.status, JSON.stringify(stream.body)).to.equal(200);
+    expect(stream.body['result']).to.deep.equal({ chunks: 200, bytes: 200 * 65_536 });
   });
 
   it('sends a site group\'s next command to the surviving member when one is killed', async () => {

@@ -6,7 +6,7 @@ import { generateAgentKeyPair } from '@mlc/tunnel';
 import { DomainError } from '../common/domain-error.js';
 import { createLogger } from '../common/logger.js';
 import { loadRelayConfig } from '../config/relay-config.js';
-import { openDataSource } from '../database/data-source.js';
+import { MIGRATIONS, openDataSource } from '../database/data-source.js';
 import { RelayCoreModule } from '../relay.modules.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { testDatabaseUrl } from '../testing/test-database.js';
@@ -76,10 +76,10 @@ describe('EnrollmentService (real PostgreSQL, real migrations)', () => {
 });
 
 describe('migrations', () => {
-  it('run down and up again cleanly', async () => {
+  it('all run down and up again cleanly', async () => {
     const dataSource = await openDataSource(await testDatabaseUrl());
     try {
-      await dataSource.undoLastMigration({ transaction: 'all' });
+      for (let i = 0; i < MIGRATIONS.length; i += 1) await dataSource.undoLastMigration({ transaction: 'all' });
       const tables: Array<{ n: number }> = await dataSource.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'agent'`);
       expect(tables[0].n).to.equal(0);
       await dataSource.runMigrations({ transaction: 'all' });

@@ -3,9 +3,10 @@ import { AgentEntity } from '../agents/agent.entity.js';
 import { EnrollmentTokenEntity } from '../agents/enrollment-token.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1763888000000 } from './migrations/1763888000000-initial-schema.js';
+import { RoutedStreamChunks1763889000000 } from './migrations/1763889000000-routed-stream-chunks.js';
 
 export const ENTITIES = [TenantEntity, AgentEntity, EnrollmentTokenEntity];
-export const MIGRATIONS = [InitialSchema1763888000000];
+export const MIGRATIONS = [InitialSchema1763888000000, RoutedStreamChunks1763889000000];
 
 /** The relay's schema is owned by hand-written migrations; TypeORM never synchronizes it. */
 export function createDataSource(url: string): DataSource {

@@ -42,13 +42,14 @@ export class AgentChannel {
   }
 
   /**
-   * Runs a streamed command; iterate the result. Streams are served by the replica that holds the
-   * agent, so a caller on another replica gets AGENT_OFFLINE naming where the agent is.
+   * Runs a streamed command; iterate the result. An agent held by another replica streams
+   * through PostgreSQL with the same flow control; an offline agent fails the stream at once.
    */
   stream(agentId: string, body: CommandBody, options: AgentCallOptions = {}): CommandStream {
+    const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
     const local = this.localSession(agentId, options.tenantId);
-    if (!local) throw offline(`agent ${agentId} (streams need the agent on this replica)`);
-    return local.stream(body, { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS });
+    if (local) return local.stream(body, callOptions);
+    return this.router.forwardStreamTo(agentId, options.tenantId, body, callOptions);
   }
 
   /**

@@ -9,7 +9,6 @@ import {
   decodeAgentFrame,
   decodeRelayFrame,
   encodeAgentFrame,
-  encodeRelayFrame,
   toTunnelError,
   type CommandBody,
   type ResultBody,
@@ -18,11 +17,11 @@ import { AGENT_REVOKED_CHANNEL } from '../agents/agents.service.js';
 import { DATABASE_URL, RELAY_CONFIG, RELAY_LOGGER } from '../common/tokens.js';
 import type { Logger } from '../common/logger.js';
 import type { RelayConfig } from '../config/relay-config.js';
+import type { CommandStream } from './command-stream.js';
 import type { CallOptions, RelaySession } from './relay-session.js';
+import { ROUTED_FRAME_LIMIT, RemoteStreamReaders, RoutedStreamRunner, encodeCommand, type RoutingBus } from './routed-stream.js';
 import { SessionRegistry } from './session-registry.js';
-
-// Routed frames are ours and trusted, but still bounded.
-const ROUTED_FRAME_LIMIT = 64 * 1024 * 1024;
+import { UUID as UUID_PATTERN } from '../tenants/tenants.service.js';
 
 interface RemoteWaiter {
   resolve(body: ResultBody): void;
@@ -48,6 +47,8 @@ export class ReplicaRouter implements OnApplicationShutdown {
   private readonly waiting = new Map<string, RemoteWaiter>();
   private readonly running = new Map<string, AbortController>();
   private shuttingDown = false;
+  private readonly streamReaders: RemoteStreamReaders;
+  private readonly streamRunner: RoutedStreamRunner;
   private readonly log: Logger;
   onRevoked: (agentId: string) => void = () => undefined;
 
@@ -59,6 +60,9 @@ export class ReplicaRouter implements OnApplicationShutdown {
     private readonly registry: SessionRegistry,
   ) {
     this.log = logger.child({ component: 'replica-router', replica: this.replicaId });
+    const bus: RoutingBus = { db, notify: (replicaId, payload) => this.notify(replicaId, payload) };
+    this.streamReaders = new RemoteStreamReaders(bus, this.replicaId, config.streamWindowBytes);
+    this.streamRunner = new RoutedStreamRunner(bus, config.streamWindowBytes, this.log);
   }
 
   private get channelName(): string {
@@ -111,6 +115,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
     this.shuttingDown = true;
     clearInterval(this.heartbeatTimer);
     for (const waiter of this.waiting.values()) waiter.reject(new TunnelError('UNAVAILABLE', 'relay replica is shutting down'));
+    this.streamReaders.failAll(new TunnelError('UNAVAILABLE', 'relay replica is shutting down'));
     this.waiting.clear();
     await this.listener?.end().catch(() => undefined);
     await this.db.query(`DELETE FROM relay_replica WHERE id = $1`, [this.replicaId]).catch(() => undefined);
@@ -160,7 +165,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
 
   /** Runs a command on an agent held by another replica. */
   async forward(location: RemoteLocation, body: CommandBody, options: CallOptions): Promise<ResultBody> {
-    const frame = encodeRelayFrame({ kind: 'command', command: { id: 0, deadline_ms: options.deadlineMs, correlation_id: options.correlationId ?? '', ...body } });
+    const frame = encodeCommand(body, options);
     const rows: Array<{ id: string }> = await this.db.query(
       `INSERT INTO routed_command (origin_replica, target_replica, agent_id, command, deadline_at)
        VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::float8 / 1000)) RETURNING id`,
@@ -188,22 +193,46 @@ export class ReplicaRouter implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Runs a streamed command on an agent held by another replica; chunks come through PostgreSQL.
+   * With a tenant, an agent of another tenant reads as offline.
+   */
+  forwardStreamTo(agentId: string, tenantId: string | undefined, body: CommandBody, options: CallOptions): CommandStream {
+    const findHolder = async (): Promise<string> => {
+      const location = UUID_PATTERN.test(agentId) ? await this.locate(agentId) : undefined;
+      if (!location || (tenantId && (await this.agentTenant(agentId)) !== tenantId)) {
+        throw new TunnelError('AGENT_OFFLINE', `agent ${agentId} is not connected to the relay`);
+      }
+      return location.replicaId;
+    };
+    return this.streamReaders.open(agentId, findHolder, body, options);
+  }
+
   private notify(replicaId: string, payload: string): Promise<unknown> {
     return this.db.query(`SELECT pg_notify($1, $2)`, [replicaChannel(replicaId), payload]);
   }
 
   private onNotification(channel: string, payload: string): void {
     if (channel === AGENT_REVOKED_CHANNEL) return this.onRevoked(payload);
-    const [verb, id] = payload.split(':');
+    const [verb, id, arg] = payload.split(':');
     switch (verb) {
       case 'run':
-        void this.runRouted(id);
+      case 'stream':
+        void this.runRouted(id, verb === 'stream');
         return;
       case 'done':
-        void this.collect(id);
+        if (this.streamReaders.has(id)) this.streamReaders.onDone(id);
+        else void this.collect(id);
+        return;
+      case 'chunk':
+        this.streamReaders.onChunk(id, Number(arg));
+        return;
+      case 'credit':
+        this.streamRunner.grant(id, Number(arg));
         return;
       case 'cancel':
         this.running.get(id)?.abort();
+        this.streamRunner.cancel(id);
         return;
       default:
         this.log.warn({ payload }, 'unknown routing notification');
@@ -211,7 +240,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
   }
 
   /** Executes a command another replica routed here and publishes the answer. */
-  private async runRouted(id: string): Promise<void> {
+  private async runRouted(id: string, streamed = false): Promise<void> {
     if (this.running.has(id)) return;
     const rows: Array<{ origin_replica: string; agent_id: string; command: Buffer; remaining_ms: number }> = await this.db.query(
       `SELECT origin_replica, agent_id, command, GREATEST(0, EXTRACT(EPOCH FROM deadline_at - now()) * 1000)::int AS remaining_ms
@@ -229,8 +258,13 @@ export class ReplicaRouter implements OnApplicationShutdown {
       const { id: _ignored, deadline_ms: _d, correlation_id, ...body } = frame.command;
       const session = this.registry.get(row.agent_id);
       if (!session) throw new TunnelError('AGENT_OFFLINE', `agent ${row.agent_id} is not connected`);
-      const result = await session.call(body as CommandBody, { deadlineMs: Math.max(1, row.remaining_ms), signal: abort.signal, correlationId: correlation_id });
-      resultFrame = encodeAgentFrame({ kind: 'result', result: { command_id: 0, ...result } });
+      const callOptions = { deadlineMs: Math.max(1, row.remaining_ms), signal: abort.signal, correlationId: correlation_id };
+      if (streamed) {
+        resultFrame = await this.streamRunner.run(id, row.origin_replica, session, body as CommandBody, callOptions);
+      } else {
+        const result = await session.call(body as CommandBody, callOptions);
+        resultFrame = encodeAgentFrame({ kind: 'result', result: { command_id: 0, ...result } });
+      }
     } catch (err) {
       resultFrame = encodeAgentFrame({ kind: 'result', result: { command_id: 0, error: toTunnelError(err).toWire() } });
     } finally {
