@@ -21,6 +21,7 @@ import { ReplicaRouter } from './tunnel/replica-router.service.js';
 import { SessionRegistry } from './tunnel/session-registry.js';
 import { TunnelGateway } from './tunnel/tunnel-gateway.service.js';
 import { WsTunnelServer } from './tunnel/ws-tunnel.server.js';
+import { ZohoModule } from './zoho/zoho.module.js';
 
 export interface RelayContext {
   config: RelayConfig;
@@ -68,7 +69,7 @@ export class RelayAppModule {
   static forContext(context: RelayContext): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [RelayCoreModule.forContext(context), TunnelModule],
+      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule],
       providers: [AdminTokenGuard],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController],
     };

@@ -84,7 +84,9 @@ export class ZohoCrmClient {
       minTimeout: this.retry.minTimeoutMs,
       maxTimeout: this.retry.maxTimeoutMs,
       randomize: true,
-      shouldRetry: ({ error }) => !(error instanceof ZohoApiError) || error.retryable,
+      // Zoho's 429/5xx and a dropped connection (fetch's TypeError); never a token provider's
+      // refusal (reconnect needed, throttled): retrying those is the storm we must not cause.
+      shouldRetry: ({ error }) => (error instanceof ZohoApiError ? error.retryable : error instanceof TypeError),
     });
   }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from '@mlc/tunnel';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadZohoConfig, zohoEnvSchema, type MasterKey, type ZohoConfig } from './zoho-config.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(10).max(3_600_000);
@@ -33,7 +34,7 @@ const envSchema = z.object({
   RELAY_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   RELAY_ADMIN_TOKEN_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+}).extend(zohoEnvSchema.shape);
 
 export interface TlsFiles {
   cert: Buffer;
@@ -59,6 +60,10 @@ export interface RelayConfig {
   /** Bootstrap operator credential for the admin API; none means the admin API is closed. */
   adminToken: string | undefined;
   logLevel: string;
+  /** Unset when ZOHO_CLIENT_ID is: the Zoho endpoints then say Zoho is not configured. */
+  zoho: ZohoConfig | undefined;
+  /** Master keys for secrets stored in the database; the first one encrypts. */
+  masterKeys: MasterKey[];
 }
 
 export class ConfigError extends Error {
@@ -85,6 +90,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     problems.push('RELAY_HEARTBEAT_TIMEOUT_MS: must be at least twice RELAY_HEARTBEAT_INTERVAL_MS');
   }
   const adminToken = e.RELAY_ADMIN_TOKEN ?? readSecretFile('RELAY_ADMIN_TOKEN_FILE', e.RELAY_ADMIN_TOKEN_FILE, problems);
+  const { zoho, masterKeys } = loadZohoConfig(e, problems);
   const tls = readTls(e.RELAY_TLS_CERT_FILE, e.RELAY_TLS_KEY_FILE, problems);
   if (!tls && !LOOPBACK.has(e.RELAY_HOST) && !e.RELAY_INSECURE_PLAINTEXT) {
     problems.push(`RELAY_HOST: ${e.RELAY_HOST} is not loopback, so TLS is required (set RELAY_TLS_CERT_FILE/KEY_FILE, or RELAY_INSECURE_PLAINTEXT=true behind a TLS-terminating proxy)`);
@@ -108,6 +114,8 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     tls,
     adminToken,
     logLevel: e.LOG_LEVEL,
+    zoho,
+    masterKeys,
   };
 }
 
