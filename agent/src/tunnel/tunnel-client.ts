@@ -7,7 +7,8 @@ import { AgentSession, type AgentIdentity, type SessionEnd } from './agent-sessi
 import { backoffDelay } from './backoff.js';
 
 export interface TunnelClientOptions {
-  config: AgentConfig;
+  /** Where the relay is; the rest of the agent's config is not the tunnel's business. */
+  config: Pick<AgentConfig, 'relay'>;
   identity: AgentIdentity;
   transport: TransportMode;
   ca?: Buffer;

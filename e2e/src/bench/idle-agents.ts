@@ -19,7 +19,7 @@ const log = pino({ level: 'silent' });
 const clients = agents.map(
   (a) =>
     new TunnelClient({
-      config: { agentId: a.agentId, tenantId: a.tenantId, name: 'idle', group: 'idle', relay: { httpUrl: 'http://127.0.0.1', grpcUrl: a.grpcUrl, wsUrl: a.wsUrl }, transport },
+      config: { relay: { httpUrl: 'http://127.0.0.1', grpcUrl: a.grpcUrl, wsUrl: a.wsUrl } },
       identity: { agentId: a.agentId, privateKey: loadPrivateKey(a.privateKeyPem), version: 'bench', profiles: [] },
       transport,
       log,
