@@ -1,6 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import { useSapExecutor } from './commands/command-handlers.js';
 import type { AgentConfig, TransportMode } from './config/agent-config.js';
+import type { SapExecutor } from './sap/sap-executor.js';
 import { TunnelClient } from './tunnel/tunnel-client.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -12,6 +14,8 @@ export interface DaemonOptions {
   log: Logger;
   /** Time in-flight commands get to finish after SIGTERM. */
   drainGraceMs?: number;
+  /** Runs the rfc_* commands on the configured SAP profiles. */
+  sap?: SapExecutor;
 }
 
 /**
@@ -20,9 +24,13 @@ export interface DaemonOptions {
  */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const drainGraceMs = options.drainGraceMs ?? Number(process.env['MLC_DRAIN_GRACE_MS'] ?? 25_000);
+  useSapExecutor(options.sap);
+  if (options.sap) await options.sap.check(options.log);
+  // The relay learns each profile's name and kind, never its connection or password.
+  const profiles = options.config.profiles.map(({ name, kind }) => ({ name, kind }));
   const client = new TunnelClient({
     config: options.config,
-    identity: { agentId: options.config.agentId, privateKey: options.privateKey, version: AGENT_VERSION, profiles: [] },
+    identity: { agentId: options.config.agentId, privateKey: options.privateKey, version: AGENT_VERSION, profiles },
     transport: options.transport,
     ca: options.ca,
     log: options.log,

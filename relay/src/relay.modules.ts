@@ -6,6 +6,7 @@ import { AgentDiagnosticsController } from './admin/agent-diagnostics.controller
 import { AgentEntity } from './agents/agent.entity.js';
 import { AgentsService } from './agents/agents.service.js';
 import { EnrollmentController } from './agents/enrollment.controller.js';
+import { ConsoleModule } from './console/console.module.js';
 import { EnrollmentTokenEntity } from './agents/enrollment-token.entity.js';
 import { EnrollmentService } from './agents/enrollment.service.js';
 import type { Logger } from './common/logger.js';
@@ -69,7 +70,7 @@ export class RelayAppModule {
   static forContext(context: RelayContext): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule],
+      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule],
       providers: [AdminTokenGuard],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController],
     };

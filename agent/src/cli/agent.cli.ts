@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before anything can start libuv's threadpool: size it for the SAP profiles.
+import './threadpool.bootstrap.js';
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -8,6 +10,8 @@ import { loadIdentity } from '../config/agent-identity.js';
 import { EnrollError, enroll } from '../enroll/enroll.js';
 import { AGENT_VERSION } from '../version.js';
 import { runDaemon } from '../daemon.js';
+import { SapExecutor } from '../sap/sap-executor.js';
+import { SecretBox } from '../secrets/secret-box.js';
 
 const program = new Command('mlc-agent').description('ml-connector agent: runs beside SAP ECC or Sage X3 and dials out to the relay').version(AGENT_VERSION).showHelpAfterError();
 const transportOption = (): Option => new Option('--transport <mode>', 'how to reach the relay').choices(TRANSPORT_MODES);
@@ -40,9 +44,32 @@ program
     const privateKey = await loadIdentity(home);
     const ca = config.caFile ? await readCa(config.caFile) : undefined;
     const log = pino({ level: options.logLevel, base: { svc: 'agent', agent: config.agentId } });
-    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log });
+    const secrets = config.profiles.length > 0 ? await SecretBox.open(home) : undefined;
+    const sap = new SapExecutor(config.profiles, config.policy, secrets);
+    log.info({ uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4), profiles: config.profiles.map((p) => p.name) }, 'SAP executor configured');
+    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log, sap });
     process.exit(code);
   });
+
+program
+  .command('secret')
+  .description('encrypt a value (an ERP password) for agent.json')
+  .command('encrypt')
+  .description('read a value from standard input and print it encrypted with this agent\'s key (AES-256-GCM, key in the agent home)')
+  .option('--home <dir>', 'config and key directory (default $MLC_AGENT_HOME or ~/.mlc-agent)')
+  .action(async (options: { home?: string }) => {
+    const value = (await readStdin()).replace(/\r?\n$/, '');
+    if (value === '') throw new AgentConfigError('nothing to encrypt: pipe the value in, e.g. `read -rs P; printf %s "$P" | mlc-agent secret encrypt`');
+    const box = await SecretBox.open(agentHome(options.home), { create: true });
+    process.stdout.write(`${box.encrypt(value)}\n`);
+  });
+
+// From standard input, so the secret never shows in `ps` or the shell history.
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of process.stdin) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
 
 async function readCa(file: string): Promise<Buffer> {
   try {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TunnelError, type Command, type CommandBodies, type CommandKind, type ResultBody } from '@mlc/tunnel';
 import type { Logger } from 'pino';
+import type { SapExecutor } from '../sap/sap-executor.js';
 import type { StreamWriter } from '../tunnel/stream-writer.js';
 
 export interface CommandContext {
@@ -16,6 +17,22 @@ type Handlers = { [K in CommandKind]: Handler<K> };
 // Echo commands exist to exercise and measure the tunnel; they are bounded so a relay cannot make
 // the agent allocate without limit.
 const MAX_ECHO_BYTES = 64 * 1024 * 1024;
+
+// The SAP executor holds the profiles' pools; the daemon installs it once at start. It is module
+// state because sessions (which build each CommandContext) come and go with reconnects.
+let sapExecutor: SapExecutor | undefined;
+
+export function useSapExecutor(executor: SapExecutor | undefined): void {
+  sapExecutor = executor;
+}
+
+function sap(): SapExecutor {
+  if (!sapExecutor) throw new TunnelError('INVALID_ARGUMENT', 'this agent has no SAP profiles configured', { detail: { field: 'profile' } });
+  return sapExecutor;
+}
+
+/** Commands whose result is streamed in ResultChunks (they get a StreamWriter). */
+export const STREAMED_COMMANDS: ReadonlySet<CommandKind> = new Set<CommandKind>(['echo_stream', 'rfc_read_table']);
 
 const handlers: Handlers = {
   ping: async () => ({ body: 'ping', ping: { agent_time_ms: String(Date.now()) } }),
@@ -40,6 +57,10 @@ const handlers: Handlers = {
     }
     return { body: 'stream_end', stream_end: { chunks: stream.chunks, bytes: String(stream.bytes) } };
   },
+
+  rfc_call: (body, context) => sap().rfcCall(body, context),
+  rfc_transaction: (body, context) => sap().rfcTransaction(body, context),
+  rfc_read_table: (body, context) => sap().rfcReadTable(body, context),
 };
 
 export const COMMAND_KINDS = Object.keys(handlers) as CommandKind[];
@@ -53,6 +74,12 @@ export function runCommand(command: Command, context: CommandContext): Promise<R
       return handlers.echo(command.echo, context);
     case 'echo_stream':
       return handlers.echo_stream(command.echo_stream, context);
+    case 'rfc_call':
+      return handlers.rfc_call(command.rfc_call, context);
+    case 'rfc_transaction':
+      return handlers.rfc_transaction(command.rfc_transaction, context);
+    case 'rfc_read_table':
+      return handlers.rfc_read_table(command.rfc_read_table, context);
     default:
       return Promise.reject(new TunnelError('UNKNOWN_COMMAND', `this agent cannot run "${(command as { body?: string }).body ?? '(none)'}"`));
   }

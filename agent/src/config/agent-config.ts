@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { policySchema, profilesSchema } from './sap-profile.schema.js';
 
 export const TRANSPORT_MODES = ['auto', 'grpc', 'websocket'] as const;
 export type TransportMode = (typeof TRANSPORT_MODES)[number];
@@ -20,6 +21,10 @@ const configSchema = z.object({
   transport: z.enum(TRANSPORT_MODES).default('auto'),
   /** PEM file of a CA to trust for the relay's certificate, beside the system's. */
   caFile: z.string().optional(),
+  /** ERP connection profiles; the relay addresses them by name and never sees their secrets. */
+  profiles: profilesSchema.default([]),
+  /** What the relay may do on those systems; everything not listed is denied. */
+  policy: policySchema.default({ functionModules: [], tables: {} }),
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;

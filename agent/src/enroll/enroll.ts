@@ -51,6 +51,9 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
     relay: { httpUrl: relay.origin, grpcUrl: parsed.data.tunnel.grpc_url, wsUrl: parsed.data.tunnel.ws_url },
     transport: options.transport,
     caFile: options.caFile,
+    // Nothing is allowed until the operator adds profiles and a policy.
+    profiles: [],
+    policy: { functionModules: [], tables: {} },
   };
   await writeAgentConfig(home, config);
   return config;

@@ -17,7 +17,7 @@ import {
   type Welcome,
 } from '@mlc/tunnel';
 import type { Logger } from 'pino';
-import { COMMAND_KINDS, runCommand, type CommandContext } from '../commands/command-handlers.js';
+import { COMMAND_KINDS, STREAMED_COMMANDS, runCommand, type CommandContext } from '../commands/command-handlers.js';
 import { StreamWriter } from './stream-writer.js';
 
 // A child logger per command costs a bindings serialisation on the hot path; most commands never
@@ -208,7 +208,7 @@ export class AgentSession {
     }
     const abort = new AbortController();
     const writer =
-      command.body === 'echo_stream'
+      STREAMED_COMMANDS.has(command.body)
         ? new StreamWriter(command.id, this.welcome.limits.stream_window_bytes, this.welcome.limits.max_chunk_bytes, this.channel, abort.signal)
         : undefined;
     this.running.set(command.id, { abort, writer });

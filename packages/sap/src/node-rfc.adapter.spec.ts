@@ -2,7 +2,7 @@ import { TunnelError } from '@mlc/tunnel';
 import { expect } from 'chai';
 import { DEFAULT_RFC_MODULE, loadRfcModule } from './node-rfc.adapter.js';
 import { withConnection } from './rfc-connector.js';
-import { rejection, SimPoolFixture } from './testing/sim-pool.fixture.js';
+import { poParams, rejection, SimPoolFixture } from './testing/sim-pool.fixture.js';
 
 describe('NodeRfcConnectionPool (node-rfc adapter, simulator client loaded in its place)', function () {
   const fixture = new SimPoolFixture(['--latency-ms', '30', '--max-sessions', '20'], 3);
@@ -88,5 +88,34 @@ describe('NodeRfcConnectionPool (node-rfc adapter, simulator client loaded in it
     } finally {
       await fixture.admin('PUT', '/faults', { latencyMs: 30 });
     }
+  });
+});
+
+describe('NodeRfcConnectionPool after SAP comes back', function () {
+  const fixture = new SimPoolFixture([], 3);
+  before(() => fixture.start());
+  after(() => fixture.stop());
+
+  it('fails at most one call on stale connections, then checks the others before reuse', async () => {
+    const call = (): Promise<unknown> => withConnection(fixture.pool, undefined, (c) => c.call('RFC_PING', {}));
+    await Promise.all([call(), call(), call()]); // three idle connections now
+    await fixture.admin('PUT', '/faults', { gatewayDown: true });
+    await fixture.admin('PUT', '/faults', { gatewayDown: false });
+    const outcomes = [];
+    for (let i = 0; i < 4; i += 1) outcomes.push(await call().then(() => 'ok', (err: TunnelError) => err.code));
+    expect(outcomes.slice(1)).to.deep.equal(['ok', 'ok', 'ok']);
+    expect(outcomes[0]).to.be.oneOf(['ok', 'UNAVAILABLE']);
+  });
+
+  it('resets a released connection, so uncommitted work never leaks to the next caller', async () => {
+    const pool = fixture.pool;
+    const connection = await pool.acquire();
+    const created = await connection.call('BAPI_PO_CREATE1', poParams('0000300000', 'LEAK-1'));
+    expect(String(created['EXPPURCHASEORDER'])).to.match(/^\d{10}$/);
+    await pool.release(connection);
+    const next = await pool.acquire();
+    await next.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    await pool.release(next);
+    expect((await fixture.admin('GET', '/purchase-orders?ref=LEAK-1'))['orders']).to.deep.equal([]);
   });
 });

@@ -5,9 +5,8 @@ import type { RfcCallOptions, RfcConnection, RfcConnectionPool, RfcParams, RfcPo
 import { rfcErrorToTunnelError } from './rfc-error.mapper.js';
 
 /** node-rfc's module, as its own declarations (lib/*.d.ts) describe it; the simulator's client has the same API. */
-export type NodeRfcModule = Pick<typeof NodeRfc, 'Pool'>;
+export type NodeRfcModule = Pick<typeof NodeRfc, 'Client'>;
 type NodeRfcClient = NodeRfc.Client;
-type NodeRfcPool = NodeRfc.Pool;
 
 export const DEFAULT_RFC_MODULE = 'node-rfc';
 
@@ -36,9 +35,9 @@ async function importRfcModule(name: string): Promise<NodeRfcModule> {
     throw new TunnelError('UNAVAILABLE', missingModuleMessage(name, err), { retryable: false, detail: { rfc_module: name, cause: errorCode(err) }, cause: err });
   }
   // node-rfc is CommonJS: its exports may arrive as named exports or only under `default`.
-  const Pool = imported.Pool ?? imported.default?.Pool;
-  if (typeof Pool !== 'function') throw new TunnelError('UNAVAILABLE', `the RFC module "${name}" has no Pool export; it is not node-rfc compatible`, { retryable: false, detail: { rfc_module: name } });
-  return { Pool };
+  const Client = imported.Client ?? imported.default?.Client;
+  if (typeof Client !== 'function') throw new TunnelError('UNAVAILABLE', `the RFC module "${name}" has no Client export; it is not node-rfc compatible`, { retryable: false, detail: { rfc_module: name } });
+  return { Client };
 }
 
 function missingModuleMessage(name: string, err: unknown): string {
@@ -64,9 +63,12 @@ export interface NodeRfcPoolOptions {
   callTimeoutSeconds?: number;
 }
 
-/** A pooled node-rfc Client behind our RfcConnection interface. */
+/** A leased node-rfc Client behind our RfcConnection interface. */
 class NodeRfcConnection implements RfcConnection {
-  constructor(readonly client: NodeRfcClient) {}
+  constructor(
+    readonly client: NodeRfcClient,
+    private readonly onCommunicationFailure: () => void,
+  ) {}
 
   get alive(): boolean {
     return this.client.alive;
@@ -81,7 +83,9 @@ class NodeRfcConnection implements RfcConnection {
       return (await this.client.call(functionModule, params as NodeRfc.RfcObject)) as RfcParams;
     } catch (err) {
       if (signal?.aborted && signal.reason instanceof TunnelError) throw signal.reason;
-      throw rfcErrorToTunnelError(err, functionModule);
+      const error = rfcErrorToTunnelError(err, functionModule);
+      if (error.detail['rfc_code'] === 'RFC_COMMUNICATION_FAILURE') this.onCommunicationFailure();
+      throw error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -100,22 +104,30 @@ class NodeRfcConnection implements RfcConnection {
   }
 }
 
+interface IdleClient {
+  client: NodeRfcClient;
+  /** The pool's failure generation when it went idle. */
+  generation: number;
+}
+
 /**
- * One SAP system's connections: node-rfc's Pool does the opening, resetting and reuse; a FIFO gate
- * in front of it is the hard cap, because the Pool's `high` is not one.
+ * One SAP system's connections, at most `maxConnections` in use at once (a FIFO gate: node-rfc's
+ * Pool `high` is not a cap, so we keep the connections ourselves). A released connection is reset
+ * (its uncommitted LUW discarded) and kept idle for the next caller. Once any call has seen a
+ * communication failure, idle connections from before it are pinged before reuse: a restarted
+ * SAP system leaves them all dead, and handing them out would fail one command per connection.
  */
 export class NodeRfcConnectionPool implements RfcConnectionPool {
   private readonly gate: ConcurrencyGate;
-  private readonly pool: NodeRfcPool;
+  private idle: IdleClient[] = [];
+  private generation = 0;
   private closed = false;
 
-  constructor(module: NodeRfcModule, options: NodeRfcPoolOptions) {
+  constructor(
+    private readonly module: NodeRfcModule,
+    private readonly options: NodeRfcPoolOptions,
+  ) {
     this.gate = new ConcurrencyGate(options.maxConnections);
-    this.pool = new module.Pool({
-      connectionParameters: options.connectionParameters,
-      clientOptions: options.callTimeoutSeconds ? { timeout: options.callTimeoutSeconds } : {},
-      poolOptions: { low: 0, high: options.maxConnections },
-    });
   }
 
   get status(): RfcPoolStatus {
@@ -126,22 +138,25 @@ export class NodeRfcConnectionPool implements RfcConnectionPool {
     if (this.closed) throw new TunnelError('UNAVAILABLE', 'the RFC connection pool is closed');
     await this.gate.enter(signal);
     try {
-      const client = (await this.pool.acquire()) as NodeRfcClient;
-      return new NodeRfcConnection(client);
+      return new NodeRfcConnection(await this.checkout(), () => (this.generation += 1));
     } catch (err) {
       this.gate.leave();
-      throw rfcErrorToTunnelError(err, 'RFC_OPEN');
+      throw err;
     }
   }
 
   async release(connection: RfcConnection): Promise<void> {
+    const { client } = connection as NodeRfcConnection;
     try {
-      const client = (connection as NodeRfcConnection).client;
-      // A connection that died (gateway gone) cannot be reset; closing it frees the Pool's lease.
-      if (client.alive) await this.pool.release(client);
-      else await Promise.resolve(client.close()).catch(() => undefined);
+      if (this.closed || !client.alive) {
+        await closeQuietly(client);
+        return;
+      }
+      // Discards whatever the caller left uncommitted, so the next caller starts a clean LUW.
+      await client.resetServerContext();
+      this.idle.push({ client, generation: this.generation });
     } catch {
-      // Releasing a broken connection may fail; the slot must be freed regardless.
+      await closeQuietly(client);
     } finally {
       this.gate.leave();
     }
@@ -149,6 +164,37 @@ export class NodeRfcConnectionPool implements RfcConnectionPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.resolve(this.pool.closeAll()).catch(() => undefined);
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map(({ client }) => closeQuietly(client)));
   }
+
+  private async checkout(): Promise<NodeRfcClient> {
+    for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
+      if (entry.client.alive && (entry.generation === this.generation || (await pings(entry.client)))) return entry.client;
+      await closeQuietly(entry.client);
+    }
+    const client = new this.module.Client(this.options.connectionParameters, this.options.callTimeoutSeconds ? { timeout: this.options.callTimeoutSeconds } : {});
+    try {
+      await client.open();
+    } catch (err) {
+      throw rfcErrorToTunnelError(err, 'RFC_OPEN');
+    }
+    return client;
+  }
+}
+
+async function pings(client: NodeRfcClient): Promise<boolean> {
+  try {
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function closeQuietly(client: NodeRfcClient): Promise<void> {
+  // A dead connection may refuse to close; there is nothing left to free then.
+  await Promise.resolve()
+    .then(() => client.close())
+    .catch(() => undefined);
 }

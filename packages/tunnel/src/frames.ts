@@ -85,11 +85,41 @@ export interface EchoStreamCommand {
   delay_ms: number;
 }
 
+export interface RfcCallCommand {
+  profile: string;
+  function_module: string;
+  params_json: string;
+}
+
+export interface RfcCall {
+  function_module: string;
+  params_json: string;
+}
+
+export interface RfcTransactionCommand {
+  profile: string;
+  calls: RfcCall[];
+}
+
+export interface RfcReadTableCommand {
+  profile: string;
+  table: string;
+  fields: string[];
+  key_fields: string[];
+  where: string;
+  alpha_fields: string[];
+  max_rows: number;
+  page_size: number;
+}
+
 /** Command bodies by oneof name; a new command is a new entry here and in the .proto. */
 export interface CommandBodies {
   ping: PingCommand;
   echo: EchoCommand;
   echo_stream: EchoStreamCommand;
+  rfc_call: RfcCallCommand;
+  rfc_transaction: RfcTransactionCommand;
+  rfc_read_table: RfcReadTableCommand;
 }
 export type CommandKind = keyof CommandBodies;
 export type CommandBody = { [K in CommandKind]: { body: K } & Pick<CommandBodies, K> }[CommandKind];
@@ -113,10 +143,27 @@ export interface StreamEnd {
   bytes: string;
 }
 
+export interface RfcCallResult {
+  result_json: string;
+}
+
+export interface RfcCallOutcome {
+  function_module: string;
+  exports_json: string;
+  return_json: string;
+}
+
+export interface RfcTransactionResult {
+  calls: RfcCallOutcome[];
+  commit_return_json: string;
+}
+
 export interface ResultBodies {
   ping: PingResult;
   echo: EchoResult;
   stream_end: StreamEnd;
+  rfc_call: RfcCallResult;
+  rfc_transaction: RfcTransactionResult;
 }
 export type ResultKind = keyof ResultBodies;
 export type ResultBody = { [K in ResultKind]: { body: K } & Pick<ResultBodies, K> }[ResultKind];
