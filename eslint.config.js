@@ -19,6 +19,14 @@ export default tseslint.config(
     },
   },
   {
+    // The admin console's browser modules.
+    files: ['relay/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', FormData: 'readonly', EventSource: 'readonly', location: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
   },

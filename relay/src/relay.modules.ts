@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { AgentDiagnosticsController } from './admin/agent-diagnostics.controller.js';
+import { SapDiagnosticsController } from './admin/sap-diagnostics.controller.js';
 import { AgentEntity } from './agents/agent.entity.js';
 import { AgentsService } from './agents/agents.service.js';
 import { EnrollmentController } from './agents/enrollment.controller.js';
@@ -14,6 +15,7 @@ import { DATABASE_URL, RELAY_CONFIG, RELAY_LOGGER } from './common/tokens.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { ENTITIES } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
+import { SapCommands } from './sap/sap-commands.service.js';
 import { TenantEntity } from './tenants/tenant.entity.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { AgentChannel } from './tunnel/agent-channel.service.js';
@@ -71,8 +73,8 @@ export class RelayAppModule {
     return {
       module: RelayAppModule,
       imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule],
-      providers: [AdminTokenGuard],
-      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController],
+      providers: [AdminTokenGuard, SapCommands],
+      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController],
     };
   }
 }

@@ -17,6 +17,8 @@ export interface AgentView {
   lastSeenAt: Date | null;
   revokedAt: Date | null;
   replicaId: string | null;
+  /** Tunnel round trip from the last heartbeats, while online. */
+  rttMs: number | null;
 }
 
 /** Channel every replica LISTENs on, so a revoke made anywhere closes the live session at once. */
@@ -37,7 +39,7 @@ export class AgentsService {
   async list(tenantId: string | undefined, replicaStaleMs: number): Promise<AgentView[]> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT a.id, a.tenant_id, a.name, a.group_name, a.transport, a.version, a.hostname, a.last_seen_at, a.revoked_at,
-              s.replica_id
+              s.replica_id, s.rtt_ms
          FROM agent a
          LEFT JOIN agent_session s ON s.agent_id = a.id
          LEFT JOIN relay_replica r ON r.id = s.replica_id AND r.last_seen_at > now() - make_interval(secs => $2::float8 / 1000)
@@ -57,6 +59,7 @@ export class AgentsService {
       lastSeenAt: row['last_seen_at'] as Date | null,
       revokedAt: row['revoked_at'] as Date | null,
       replicaId: (row['replica_id'] as string | null) ?? null,
+      rttMs: row['replica_id'] != null ? ((row['rtt_ms'] as number | null) ?? null) : null,
     }));
   }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { AgentsService } from '../agents/agents.service.js';
@@ -9,8 +10,12 @@ import { DomainError } from '../common/domain-error.js';
 import { createLogger } from '../common/logger.js';
 import { ConfigError, loadRelayConfig } from '../config/relay-config.js';
 import { openRelayContext, startRelay } from '../relay-app.js';
-import { RelayCoreModule } from '../relay.modules.js';
+import { RelayCoreModule, type RelayContext } from '../relay.modules.js';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { ConsoleAuthService } from '../console/console-auth.service.js';
+import { ConsoleModule } from '../console/console.module.js';
+import type { Role } from '../console/console.repository.js';
 import { parseDuration } from './duration.js';
 
 const program = new Command('mlc-relay').description('ml-connector relay: serve the tunnel and manage tenants and agents').showHelpAfterError();
@@ -106,17 +111,60 @@ agents
     }),
   );
 
+const user = program.command('user').description('manage admin console users');
+user
+  .command('create <email>')
+  .description('create a console user; the password is read from MLC_PASSWORD or --password-file')
+  .option('--password-file <file>', 'file holding the password (at least 12 characters)')
+  .option('--tenant <tenant>', 'also make the user a member of this tenant (id or name)')
+  .addOption(new Option('--role <role>', 'role in --tenant').choices(['owner', 'operator', 'viewer']).default('viewer'))
+  .action((email: string, options: { passwordFile?: string; tenant?: string; role: Role }) =>
+    withCore(async (core) => {
+      const password = await readPassword(options.passwordFile);
+      const auth = core.get(ConsoleAuthService);
+      await auth.createUser(email, password);
+      if (options.tenant) await auth.grant(email, (await core.get(TenantsService).resolve(options.tenant)).id, options.role);
+      print(false, {}, `user ${email} created${options.tenant ? ` (${options.role} of ${options.tenant})` : ''}`);
+    }),
+  );
+user
+  .command('grant <email>')
+  .description('give a user a role in a tenant (replaces the role they had there)')
+  .requiredOption('--tenant <tenant>', 'tenant id or name')
+  .addOption(new Option('--role <role>', 'role').choices(['owner', 'operator', 'viewer']).makeOptionMandatory())
+  .action((email: string, options: { tenant: string; role: Role }) =>
+    withCore(async (core) => {
+      await core.get(ConsoleAuthService).grant(email, (await core.get(TenantsService).resolve(options.tenant)).id, options.role);
+      print(false, {}, `${email} is now ${options.role} of ${options.tenant}`);
+    }),
+  );
+
+async function readPassword(file: string | undefined): Promise<string> {
+  if (file) return (await readFile(file, 'utf8')).trim();
+  const fromEnv = process.env['MLC_PASSWORD'];
+  if (!fromEnv) throw new DomainError('INVALID_INPUT', 'give the password in MLC_PASSWORD or with --password-file (never on the command line)', { field: 'password' });
+  return fromEnv;
+}
+
 async function withCore(work: (core: INestApplicationContext, replicaStaleMs: number) => Promise<void>): Promise<void> {
   const config = loadRelayConfig();
   const logger = createLogger(process.env['LOG_LEVEL'] ?? 'warn');
   const { context, database } = await openRelayContext(config, logger);
-  const core = await NestFactory.createApplicationContext(RelayCoreModule.forContext(context), { logger: ['error'] });
+  const core = await NestFactory.createApplicationContext(CliModule.forContext(context), { logger: ['error'] });
   try {
     await work(core, config.replicaStaleMs);
   } finally {
     await core.close();
     if (context.dataSource.isInitialized) await context.dataSource.destroy();
     await database.close();
+  }
+}
+
+/** What CLI commands need: the core services and the console's user management. */
+@Module({})
+class CliModule {
+  static forContext(context: RelayContext): DynamicModule {
+    return { module: CliModule, imports: [RelayCoreModule.forContext(context), ConsoleModule] };
   }
 }
 

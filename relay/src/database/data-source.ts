@@ -5,10 +5,11 @@ import { TenantEntity } from '../tenants/tenant.entity.js';
 import { InitialSchema1763888000000 } from './migrations/1763888000000-initial-schema.js';
 import { RoutedStreamChunks1763889000000 } from './migrations/1763889000000-routed-stream-chunks.js';
 import { ZohoConnection1763900000000 } from './migrations/1763900000000-zoho-connection.js';
+import { ConsoleAuth1763910000000 } from './migrations/1763910000000-console-auth.js';
 import { ZOHO_ENTITIES } from '../zoho/zoho.entities.js';
 
 export const ENTITIES = [TenantEntity, AgentEntity, EnrollmentTokenEntity, ...ZOHO_ENTITIES];
-export const MIGRATIONS = [InitialSchema1763888000000, RoutedStreamChunks1763889000000, ZohoConnection1763900000000];
+export const MIGRATIONS = [InitialSchema1763888000000, RoutedStreamChunks1763889000000, ZohoConnection1763900000000, ConsoleAuth1763910000000];
 
 /** The relay's schema is owned by hand-written migrations; TypeORM never synchronizes it. */
 export function createDataSource(url: string): DataSource {

@@ -303,8 +303,9 @@ export class ReplicaRouter implements OnApplicationShutdown {
       const sessions = this.registry.all().filter((s) => s.isOpen);
       if (sessions.length > 0) {
         await this.db.query(
-          `UPDATE agent_session s SET in_flight = v.in_flight FROM unnest($1::uuid[], $2::int[]) AS v(agent_id, in_flight) WHERE s.agent_id = v.agent_id`,
-          [sessions.map((s) => s.agent.id), sessions.map((s) => s.inFlight)],
+          `UPDATE agent_session s SET in_flight = v.in_flight, rtt_ms = v.rtt_ms
+             FROM unnest($1::uuid[], $2::int[], $3::real[]) AS v(agent_id, in_flight, rtt_ms) WHERE s.agent_id = v.agent_id`,
+          [sessions.map((s) => s.agent.id), sessions.map((s) => s.inFlight), sessions.map((s) => s.rttMs ?? null)],
         );
         await this.db.query(`UPDATE agent SET last_seen_at = now() WHERE id = ANY($1::uuid[])`, [sessions.map((s) => s.agent.id)]);
       }
