@@ -92,7 +92,7 @@ describe('what bad input gets', () => {
   for (const [name, open] of transports) {
     it(`refuses a frame over the size limit over ${name}`, async () => {
       const tunnel = open(relay);
-      tunnel.sendBytes(encodeAgentFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1', echo_sent_at_ms: '0', in_flight: 0 } }));
+      tunnel.sendBytes(encodeAgentFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1', echo_sent_at_ms: '0', in_flight: 0, echo_held_ms: 0 } }));
       tunnel.send({ kind: 'result_chunk', result_chunk: { command_id: 1, seq: 0, data: Buffer.alloc(MAX_FRAME + 100) } });
       const frame = await tunnel.nextFrame();
       // The first frame (a heartbeat before hello) is itself a violation; either refusal closes the session.
@@ -142,7 +142,7 @@ function seedFrames(agentId: string): Buffer[] {
     encodeAgentFrame({ kind: 'auth_proof', auth_proof: { signature: randomBytes(64) } }),
     encodeAgentFrame({ kind: 'result', result: { command_id: 7, body: 'echo', echo: { payload: randomBytes(32) } } }),
     encodeAgentFrame({ kind: 'result_chunk', result_chunk: { command_id: 3, seq: 9, data: randomBytes(100) } }),
-    encodeAgentFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '99', echo_sent_at_ms: '1', in_flight: 4 } }),
+    encodeAgentFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '99', echo_sent_at_ms: '1', in_flight: 4, echo_held_ms: 0 } }),
   ];
 }
 

@@ -41,7 +41,7 @@ describe('tunnel codec', () => {
     expect(decoded.hello.transport).to.equal('TRANSPORT_WEBSOCKET');
 
     const hb = decodeRelayFrame(
-      encodeRelayFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1790000000123', echo_sent_at_ms: '0', in_flight: 2 } }),
+      encodeRelayFrame({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1790000000123', echo_sent_at_ms: '0', in_flight: 2, echo_held_ms: 0 } }),
       LIMIT,
     );
     expect(hb.kind === 'heartbeat' && hb.heartbeat.sent_at_ms).to.equal('1790000000123');

@@ -190,6 +190,7 @@ export interface Heartbeat {
   sent_at_ms: string;
   echo_sent_at_ms: string;
   in_flight: number;
+  echo_held_ms: number;
 }
 
 export interface Drain {

@@ -18,6 +18,7 @@ export class HeartbeatMonitor {
   private timer: NodeJS.Timeout | undefined;
   private lastHeardAt: number;
   private lastPeerSentAt = '0';
+  private lastPeerHeardAt = 0;
   private dead = false;
   /** Round trip measured from the last heartbeat echo, in ms. */
   rttMs: number | undefined;
@@ -47,8 +48,10 @@ export class HeartbeatMonitor {
   received(heartbeat: Heartbeat): void {
     this.heard();
     this.lastPeerSentAt = heartbeat.sent_at_ms;
+    this.lastPeerHeardAt = this.now();
+    // Our heartbeat waited at the peer until its next tick; that wait is not network time.
     const echoed = Number(heartbeat.echo_sent_at_ms);
-    if (echoed > 0) this.rttMs = Math.max(0, this.now() - echoed);
+    if (echoed > 0) this.rttMs = Math.max(0, this.now() - echoed - heartbeat.echo_held_ms);
   }
 
   get lastHeard(): number {
@@ -67,6 +70,7 @@ export class HeartbeatMonitor {
     this.options.send({
       sent_at_ms: String(this.now()),
       echo_sent_at_ms: this.lastPeerSentAt,
+      echo_held_ms: this.lastPeerHeardAt > 0 ? this.now() - this.lastPeerHeardAt : 0,
       in_flight: this.options.inFlight(),
     });
   }

@@ -86,7 +86,7 @@ describe('RelaySession', () => {
 
   it('refuses any frame but hello first', async () => {
     const { fake } = setup();
-    fake.send({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1', echo_sent_at_ms: '0', in_flight: 0 } });
+    fake.send({ kind: 'heartbeat', heartbeat: { sent_at_ms: '1', echo_sent_at_ms: '0', in_flight: 0, echo_held_ms: 0 } });
     const refusal = await fake.next();
     expect(refusal.kind === 'error' && refusal.error.code).to.equal('PROTOCOL_VIOLATION');
   });
