@@ -8,3 +8,4 @@ export { AgentsService } from './agents/agents.service.js';
 export { SessionRegistry } from './tunnel/session-registry.js';
 export { RelayCoreModule, RelayAppModule, type RelayContext } from './relay.modules.js';
 export { startEmbedded, openDatabase, type DatabaseHandle } from './database/embedded-postgres.launcher.js';
+export { SapCommands, type ReadTableRequest, type SapRow } from './sap/sap-commands.service.js';
