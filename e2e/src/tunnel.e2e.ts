@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { message } from './harness/log-lines.js';
-import { AGENT_CLI, enrollAgent, runCli, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './harness/processes.js';
+import { ADMIN_TOKEN, AGENT_CLI, enrollAgent, runCli, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './harness/processes.js';
 import { createEnrollmentToken, createTenant } from './harness/suite-database.js';
 
 describe('agent enrollment and the tunnel', () => {
@@ -45,6 +45,17 @@ describe('agent enrollment and the tunnel', () => {
     const stream = await relay.admin('POST', `/v1/agents/${agentId}/commands`, { command: 'echo_stream', chunks: 300, chunk_size: 65_536 });
     expect(stream.status, JSON.stringify(stream.body)).to.equal(200);
     expect(stream.body['result']).to.deep.equal({ chunks: 300, bytes: 300 * 65_536 });
+  });
+
+  it('exposes Prometheus metrics of sessions, handshakes and commands', async () => {
+    const anonymous = await fetch(`${relay.httpUrl}/metrics`);
+    expect(anonymous.status).to.equal(401);
+    const response = await fetch(`${relay.httpUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const text = await response.text();
+    expect(text).to.match(/mlc_tunnel_sessions\{transport="grpc"\} [1-9]/);
+    expect(text).to.match(/mlc_tunnel_handshakes_total\{outcome="accepted"\} [1-9]/);
+    expect(text).to.match(/mlc_tunnel_commands_total\{kind="ping",outcome="ok"\} [1-9]/);
+    expect(text).to.match(/mlc_tunnel_command_seconds_bucket\{le="0.005",kind="echo"\}/);
   });
 
   it('refuses a used, an expired and another tenant\'s enrollment token, with reasons', async () => {

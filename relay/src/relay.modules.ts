@@ -15,6 +15,8 @@ import { DATABASE_URL, RELAY_CONFIG, RELAY_LOGGER } from './common/tokens.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { ENTITIES } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { RelayMetrics } from './metrics/relay-metrics.service.js';
 import { SapCommands } from './sap/sap-commands.service.js';
 import { TenantEntity } from './tenants/tenant.entity.js';
 import { TenantsService } from './tenants/tenants.service.js';
@@ -62,8 +64,8 @@ export class RelayCoreModule {
 }
 
 @Module({
-  providers: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel],
-  exports: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel],
+  providers: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel, RelayMetrics],
+  exports: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel, RelayMetrics],
 })
 export class TunnelModule {}
 
@@ -74,7 +76,7 @@ export class RelayAppModule {
       module: RelayAppModule,
       imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule],
       providers: [AdminTokenGuard, SapCommands],
-      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController],
+      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, MetricsController],
     };
   }
 }

@@ -3,6 +3,7 @@ import { TunnelError, type CommandBody, type ResultBody } from '@mlc/tunnel';
 import type { CommandStream } from './command-stream.js';
 import type { RelaySession } from './relay-session.js';
 import { UUID } from '../tenants/tenants.service.js';
+import { RelayMetrics } from '../metrics/relay-metrics.service.js';
 import { ReplicaRouter } from './replica-router.service.js';
 import { SessionRegistry } from './session-registry.js';
 
@@ -27,9 +28,14 @@ export class AgentChannel {
   constructor(
     private readonly registry: SessionRegistry,
     private readonly router: ReplicaRouter,
+    private readonly metrics: RelayMetrics,
   ) {}
 
   async call(agentId: string, body: CommandBody, options: AgentCallOptions = {}): Promise<ResultBody> {
+    return this.measured(body, () => this.route(agentId, body, options));
+  }
+
+  private async route(agentId: string, body: CommandBody, options: AgentCallOptions): Promise<ResultBody> {
     const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
     const local = this.localSession(agentId, options.tenantId);
     if (local) return local.call(body, callOptions);
@@ -57,12 +63,30 @@ export class AgentChannel {
    * preferring members on this replica; says which agent ran it.
    */
   async callGroup(tenantId: string, groupName: string, body: CommandBody, options: AgentCallOptions = {}): Promise<{ agentId: string; result: ResultBody }> {
+    return this.measured(body, () => this.routeToGroup(tenantId, groupName, body, options));
+  }
+
+  private async routeToGroup(tenantId: string, groupName: string, body: CommandBody, options: AgentCallOptions): Promise<{ agentId: string; result: ResultBody }> {
     const callOptions = { ...options, deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS };
     const local = this.registry.leastBusyInGroup(tenantId, groupName);
     if (local) return { agentId: local.agent.id, result: await local.call(body, callOptions) };
     const remote = await this.router.locateInGroup(tenantId, groupName);
     if (remote) return { agentId: remote.agentId, result: await this.router.forward(remote, body, callOptions) };
     throw offline(`no agent of group "${groupName}"`);
+  }
+
+  private async measured<T>(body: CommandBody, run: () => Promise<T>): Promise<T> {
+    const stopTimer = this.metrics.commandSeconds.startTimer({ kind: body.body });
+    try {
+      const result = await run();
+      this.metrics.commands.inc({ kind: body.body, outcome: 'ok' });
+      return result;
+    } catch (err) {
+      this.metrics.commands.inc({ kind: body.body, outcome: err instanceof TunnelError ? err.code : 'INTERNAL' });
+      throw err;
+    } finally {
+      stopTimer();
+    }
   }
 
   /** Whether this replica holds an accepting session for the agent. */

@@ -39,6 +39,8 @@ export interface SessionHooks {
   findAgent(agentId: string): Promise<AgentCredentials | null>;
   onOpen(session: RelaySession): void;
   onClose(session: RelaySession, reason: string): void;
+  /** A connection was refused (bad handshake, bad frame); for metrics. */
+  onRefused?(code: string): void;
 }
 
 export interface CallOptions {
@@ -146,6 +148,7 @@ export class RelaySession {
   refuse(err: TunnelError): void {
     if (this.state === 'closed') return;
     this.log.warn({ code: err.code, agent: this.helloFrame?.agent_id, reason: err.message }, 'tunnel session refused');
+    this.hooks.onRefused?.(err.code);
     this.send({ kind: 'error', error: err.toWire() });
     this.channel.close(err.message);
   }

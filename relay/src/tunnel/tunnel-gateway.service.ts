@@ -6,6 +6,8 @@ import { RELAY_CONFIG, RELAY_LOGGER } from '../common/tokens.js';
 import type { Logger } from '../common/logger.js';
 import type { RelayConfig } from '../config/relay-config.js';
 import { RelaySession, type AgentCredentials, type SessionSettings } from './relay-session.js';
+import { RelayMetrics } from '../metrics/relay-metrics.service.js';
+import { transportName } from './transport-name.js';
 import { ReplicaRouter } from './replica-router.service.js';
 import { SessionRegistry } from './session-registry.js';
 
@@ -22,6 +24,7 @@ export class TunnelGateway {
     private readonly agents: AgentsService,
     private readonly registry: SessionRegistry,
     private readonly router: ReplicaRouter,
+    private readonly metrics: RelayMetrics,
   ) {
     this.log = logger.child({ component: 'tunnel' });
     this.settings = {
@@ -45,6 +48,7 @@ export class TunnelGateway {
         findAgent: (id) => this.findAgent(id),
         onOpen: (s) => this.opened(s),
         onClose: (s, reason) => this.closed(s, reason),
+        onRefused: (code) => this.metrics.handshakes.inc({ outcome: code }),
       },
       this.log,
     );
@@ -76,6 +80,7 @@ export class TunnelGateway {
 
   private opened(session: RelaySession): void {
     this.unauthenticated.delete(session);
+    this.metrics.handshakes.inc({ outcome: 'accepted' });
     const superseded = this.registry.add(session);
     superseded?.refuse(new TunnelError('PROTOCOL_VIOLATION', 'superseded by a newer session of the same agent'));
     const hello = session.hello;
@@ -89,8 +94,4 @@ export class TunnelGateway {
     if (!this.registry.remove(session, agentId)) return;
     this.router.sessionClosed(agentId, session.sessionId).catch((err: unknown) => this.log.error({ err, reason }, 'could not unpublish agent session'));
   }
-}
-
-export function transportName(transport: Transport): string {
-  return transport === 'TRANSPORT_GRPC' ? 'grpc' : transport === 'TRANSPORT_WEBSOCKET' ? 'websocket' : 'unknown';
 }
