@@ -5,6 +5,9 @@ import type { AgentConfig, TransportMode } from './config/agent-config.js';
 import type { SapExecutor } from './sap/sap-executor.js';
 import { TunnelClient } from './tunnel/tunnel-client.js';
 import { AGENT_VERSION } from './version.js';
+import { startStatusServer } from './health/status-server.js';
+import { statusEndpoint } from './health/status-endpoint.js';
+import type { AgentStatus } from './health/agent-status.js';
 
 export interface DaemonOptions {
   config: AgentConfig;
@@ -16,6 +19,8 @@ export interface DaemonOptions {
   drainGraceMs?: number;
   /** Runs the rfc_* commands on the configured SAP profiles. */
   sap?: SapExecutor;
+  /** The agent home; with it, `mlc-agent status` can ask this process how it is doing. */
+  home?: string;
 }
 
 /**
@@ -43,10 +48,35 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     }, drainGraceMs + 5_000).unref();
     void client.stop(`agent received ${signal}`, drainGraceMs);
   };
+  const statusServer = options.home ? await startStatusServer(statusEndpoint(options.home), () => snapshotStatus(client, options), options.log) : undefined;
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   options.log.info({ relay: options.config.relay.httpUrl, transport: options.transport, version: AGENT_VERSION }, 'agent starting');
   const code = await client.run();
+  statusServer?.close();
   options.log.info({ code }, 'agent stopped');
   return code;
+}
+
+const STARTED_AT = Date.now();
+
+async function snapshotStatus(client: TunnelClient, options: DaemonOptions): Promise<AgentStatus> {
+  const { status } = client;
+  return {
+    agentId: options.config.agentId,
+    version: AGENT_VERSION,
+    pid: process.pid,
+    uptimeSeconds: Math.round((Date.now() - STARTED_AT) / 1000),
+    relay: {
+      state: status.state,
+      url: status.relayUrl,
+      transport: status.transport === 'TRANSPORT_GRPC' ? 'grpc' : status.transport === 'TRANSPORT_WEBSOCKET' ? 'websocket' : undefined,
+      proxy: status.proxy,
+      connectedSince: status.connectedSince ? new Date(status.connectedSince).toISOString() : undefined,
+      latencyMs: client.rttMs,
+    },
+    commandsInFlight: client.inFlight,
+    recentErrors: client.recentErrors.list(),
+    profiles: options.sap ? await options.sap.health(Number(process.env['MLC_PROFILE_HEALTH_MAX_AGE_MS'] ?? 30_000)) : [],
+  };
 }

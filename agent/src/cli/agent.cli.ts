@@ -12,6 +12,9 @@ import { AGENT_VERSION } from '../version.js';
 import { runDaemon } from '../daemon.js';
 import { SapExecutor } from '../sap/sap-executor.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { EXIT_CRITICAL, EXIT_UNKNOWN, formatStatus, statusExitCode } from '../health/agent-status.js';
+import { AgentNotRunningError, readAgentStatus } from '../health/status-client.js';
+import { statusEndpoint } from '../health/status-endpoint.js';
 
 const program = new Command('mlc-agent').description('ml-connector agent: runs beside SAP ECC or Sage X3 and dials out to the relay').version(AGENT_VERSION).showHelpAfterError();
 const transportOption = (): Option => new Option('--transport <mode>', 'how to reach the relay').choices(TRANSPORT_MODES);
@@ -47,7 +50,7 @@ program
     const secrets = config.profiles.length > 0 ? await SecretBox.open(home) : undefined;
     const sap = new SapExecutor(config.profiles, config.policy, secrets);
     log.info({ uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4), profiles: config.profiles.map((p) => p.name) }, 'SAP executor configured');
-    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log, sap });
+    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log, sap, home });
     process.exit(code);
   });
 
@@ -62,6 +65,23 @@ program
     if (value === '') throw new AgentConfigError('nothing to encrypt: pipe the value in, e.g. `read -rs P; printf %s "$P" | mlc-agent secret encrypt`');
     const box = await SecretBox.open(agentHome(options.home), { create: true });
     process.stdout.write(`${box.encrypt(value)}\n`);
+  });
+
+program
+  .command('status')
+  .description('ask the running agent how it is doing (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN)')
+  .option('--home <dir>', 'config and key directory (default $MLC_AGENT_HOME or ~/.mlc-agent)')
+  .option('--json', 'print JSON')
+  .action(async (options: { home?: string; json?: boolean }) => {
+    try {
+      const status = await readAgentStatus(statusEndpoint(agentHome(options.home)));
+      process.stdout.write(options.json ? `${JSON.stringify(status)}\n` : `${formatStatus(status)}\n`);
+      process.exit(statusExitCode(status));
+    } catch (err) {
+      const message = (err as Error).message;
+      process.stdout.write(options.json ? `${JSON.stringify({ running: false, error: message })}\n` : `CRITICAL: ${message}\n`);
+      process.exit(err instanceof AgentNotRunningError ? EXIT_CRITICAL : EXIT_UNKNOWN);
+    }
   });
 
 // From standard input, so the secret never shows in `ps` or the shell history.

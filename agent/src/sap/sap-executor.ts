@@ -5,6 +5,7 @@ import type { AgentPolicy, SapProfile } from '../config/sap-profile.schema.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { StreamWriter } from '../tunnel/stream-writer.js';
 import { SapPolicy } from './sap-policy.js';
+import type { ProfileHealth } from '../health/agent-status.js';
 
 export interface SapCommandContext {
   signal: AbortSignal;
@@ -18,6 +19,8 @@ interface SapSystem {
   connectionParameters: Record<string, string>;
   pool?: Promise<RfcConnectionPool>;
   reader: TableReadStrategy;
+  /** The last RFC_PING probe, for `mlc-agent status`. */
+  health?: ProfileHealth;
 }
 
 // Rows go back as NDJSON in chunks of at most this many bytes (or the relay's limit when lower):
@@ -106,6 +109,30 @@ export class SapExecutor {
     log.debug({ profile: body.profile, table: body.table, ...summary }, 'table read');
     if (summary.truncated && body.max_rows === 0) throw this.policy.rowCapExceeded(log, body.profile, body.table, cap);
     return { body: 'stream_end', stream_end: { chunks: stream.chunks, bytes: String(stream.bytes) } };
+  }
+
+  /**
+   * Whether each profile answers RFC_PING (a local health probe, not a relay command, so the
+   * policy does not apply). Answers are kept for a while so `mlc-agent status` never hammers SAP.
+   */
+  async health(maxAgeMs = 30_000): Promise<ProfileHealth[]> {
+    return Promise.all(
+      [...this.systems.values()].map(async (system) => {
+        if (system.health && Date.now() - Date.parse(system.health.checkedAt) < maxAgeMs) return system.health;
+        const started = Date.now();
+        let reachable = false;
+        let detail: string;
+        try {
+          await withConnection(await this.pool(system), AbortSignal.timeout(10_000), (connection) => connection.ping());
+          reachable = true;
+          detail = `RFC_PING answered in ${Date.now() - started} ms`;
+        } catch (err) {
+          detail = (err as Error).message;
+        }
+        system.health = { name: system.profile.name, kind: 'sap-rfc', reachable, detail, checkedAt: new Date().toISOString() };
+        return system.health;
+      }),
+    );
   }
 
   async close(): Promise<void> {

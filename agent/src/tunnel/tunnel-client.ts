@@ -5,6 +5,7 @@ import type { AgentConfig, TransportMode } from '../config/agent-config.js';
 import { openGrpc, openWebSocket, type ConnectOptions, type OpenedChannel } from '../transport/connectors.js';
 import { AgentSession, type AgentIdentity, type SessionEnd } from './agent-session.js';
 import { backoffDelay } from './backoff.js';
+import { RecentErrors } from '../health/recent-errors.js';
 
 export interface TunnelClientOptions {
   /** Where the relay is; the rest of the agent's config is not the tunnel's business. */
@@ -46,6 +47,7 @@ export class TunnelClient {
   private session: AgentSession | undefined;
   private grpcFailedAt = 0;
   private wakeFromWait: AbortController | undefined;
+  readonly recentErrors = new RecentErrors();
   readonly status: TunnelStatus = { state: 'connecting', transport: undefined, relayUrl: undefined, proxy: undefined, connectedSince: undefined, lastError: undefined };
   private readonly log: Logger;
 
@@ -62,7 +64,7 @@ export class TunnelClient {
       if (attempt.kind === 'fatal') {
         this.log.error({ code: attempt.error.code }, `relay refused this agent: ${attempt.error.message}`);
         this.status.state = 'stopped';
-        this.status.lastError = attempt.error.message;
+        this.noteError(attempt.error.message);
         return EXIT_CONFIG;
       }
       let waitMs: number;
@@ -94,6 +96,11 @@ export class TunnelClient {
     await this.session?.drain(reason, graceMs);
   }
 
+  private noteError(message: string): void {
+    this.status.lastError = message;
+    this.recentErrors.add(message);
+  }
+
   get inFlight(): number {
     return this.session?.inFlight ?? 0;
   }
@@ -110,7 +117,7 @@ export class TunnelClient {
         this.log.info({ reason: end.reason }, 'drained by the relay; reconnecting');
         return end.retryAfterMs + Math.floor(Math.random() * Math.max(1, end.retryAfterMs));
       case 'refused':
-        this.status.lastError = end.error.message;
+        this.noteError(end.error.message);
         if (FATAL_CODES.has(end.error.code)) {
           this.log.error({ code: end.error.code }, `relay refused this agent: ${end.error.message}`);
           return -1;
@@ -118,7 +125,7 @@ export class TunnelClient {
         this.log.warn({ code: end.error.code, reason: end.error.message }, 'relay closed the session');
         return Math.max(end.error.retryAfterMs, backoffDelay(1, this.options.backoffBaseMs ?? 500, this.options.backoffCapMs ?? 30_000));
       case 'closed':
-        this.status.lastError = end.reason;
+        this.noteError(end.reason);
         this.log.warn({ reason: end.reason }, 'tunnel closed; reconnecting');
         return backoffDelay(1, this.options.backoffBaseMs ?? 500, this.options.backoffCapMs ?? 30_000);
     }
@@ -157,7 +164,7 @@ export class TunnelClient {
         if (err instanceof TunnelError) retryAfterMs = Math.max(retryAfterMs, err.retryAfterMs);
         const reason = `${transport === 'TRANSPORT_GRPC' ? 'gRPC' : 'WebSocket'} to ${url}: ${(err as Error).message}`;
         reasons.push(reason);
-        this.status.lastError = reason;
+        this.noteError(reason);
       }
     }
     return { kind: 'failed', reason: reasons.join('; '), retryAfterMs };
