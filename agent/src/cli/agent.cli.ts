@@ -15,6 +15,8 @@ import { SecretBox } from '../secrets/secret-box.js';
 import { EXIT_CRITICAL, EXIT_UNKNOWN, formatStatus, statusExitCode } from '../health/agent-status.js';
 import { AgentNotRunningError, readAgentStatus } from '../health/status-client.js';
 import { statusEndpoint } from '../health/status-endpoint.js';
+import { doctorExitCode, formatResults } from '../doctor/doctor-check.js';
+import { runDoctor } from '../doctor/doctor.js';
 
 const program = new Command('mlc-agent').description('ml-connector agent: runs beside SAP ECC or Sage X3 and dials out to the relay').version(AGENT_VERSION).showHelpAfterError();
 const transportOption = (): Option => new Option('--transport <mode>', 'how to reach the relay').choices(TRANSPORT_MODES);
@@ -82,6 +84,23 @@ program
       process.stdout.write(options.json ? `${JSON.stringify({ running: false, error: message })}\n` : `CRITICAL: ${message}\n`);
       process.exit(err instanceof AgentNotRunningError ? EXIT_CRITICAL : EXIT_UNKNOWN);
     }
+  });
+
+program
+  .command('doctor')
+  .description('check, step by step, that this agent can work: DNS, TCP or proxy, TLS, both tunnels, clock, ERP profiles')
+  .option('--home <dir>', 'config and key directory (default $MLC_AGENT_HOME or ~/.mlc-agent)')
+  .option('--json', 'print JSON')
+  .action(async (options: { home?: string; json?: boolean }) => {
+    const home = agentHome(options.home);
+    const config = await readAgentConfig(home);
+    const privateKey = await loadIdentity(home);
+    const ca = config.caFile ? await readCa(config.caFile) : undefined;
+    const sap = config.profiles.length > 0 ? new SapExecutor(config.profiles, config.policy, await SecretBox.open(home)) : undefined;
+    const results = await runDoctor({ config, privateKey, ca, sap });
+    await sap?.close();
+    process.stdout.write(options.json ? `${JSON.stringify({ results })}\n` : `${formatResults(results)}\n`);
+    process.exit(doctorExitCode(results));
   });
 
 // From standard input, so the secret never shows in `ps` or the shell history.
