@@ -29,6 +29,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // The framework's own refusals (malformed JSON, a body over the parser's limit, no such route)
+      // are logged like ours; the path only, since a query string may carry a grant code.
+      const request = host.switchToHttp().getRequest<{ method?: string; path?: string }>();
+      this.log.warn({ status, method: request.method, path: request.path, reason: exception.message }, 'request refused');
       response.status(status).json({ error: 'http_error', message: exception.message });
       return;
     }

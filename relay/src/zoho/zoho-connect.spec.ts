@@ -54,6 +54,7 @@ describe('Zoho connect and token lifecycle (real PostgreSQL, sim-zoho over HTTP)
     const refreshToken = relay.relay.app.get(MasterKeyCipher).open({ keyId: row.refresh_token_key_id, ciphertext: row.refresh_token_ciphertext }, refreshContext(tenant));
     expect(refreshToken).to.match(/^1000\./);
     expect(row.refresh_token_ciphertext).to.not.contain(refreshToken);
+    expect(relay.logs.join('\n')).to.not.contain(refreshToken);
     // Sealed for this tenant only: the same ciphertext does not open in another tenant's context.
     expect(() => relay.relay.app.get(MasterKeyCipher).open({ keyId: 'k2', ciphertext: row.refresh_token_ciphertext }, refreshContext('other'))).to.throw(/does not open/);
   });

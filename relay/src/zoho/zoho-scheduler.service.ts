@@ -53,12 +53,9 @@ export class ZohoSchedulerService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  /** One sweep; overlapping calls share it. Returns whether this replica did the work. */
+  /** A sweep that starts after this call (never two at once). Returns whether this replica did the work. */
   async tick(): Promise<boolean> {
-    if (this.running) {
-      await this.running;
-      return this.leader;
-    }
+    while (this.running) await this.running;
     this.running = this.sweep().finally(() => (this.running = undefined));
     await this.running;
     return this.leader;

@@ -21,7 +21,8 @@ import { SYSTEM_CLOCK, ZOHO_OAUTH, type Clock } from './zoho.tokens.js';
 /** Zoho CRM: OAuth connect, shared token lifecycle, clients per tenant, webhook intake, watch channels. */
 @Module({
   providers: [
-    { provide: SYSTEM_CLOCK, useValue: { now: () => Date.now() } satisfies Clock },
+    // A factory, not a value: one clock per application, never shared through module metadata.
+    { provide: SYSTEM_CLOCK, useFactory: (): Clock => ({ now: () => Date.now() }) },
     {
       provide: ZOHO_OAUTH,
       inject: [RELAY_CONFIG],

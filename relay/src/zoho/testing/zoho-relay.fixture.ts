@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
 import type { SimZohoServer } from '@mlc/sim-zoho';
 import { DataSource } from 'typeorm';
 import { createLogger } from '../../common/logger.js';
 import { loadRelayConfig } from '../../config/relay-config.js';
 import { startRelay, type RunningRelay } from '../../relay-app.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
+import { SYSTEM_CLOCK, type Clock } from '../zoho.tokens.js';
 import { testDatabaseUrl } from '../../testing/test-database.js';
 
 export const ADMIN_TOKEN = 'zoho-spec-admin-token-0123456789';
@@ -22,10 +24,13 @@ export interface JsonAnswer {
 /** A relay (in this process, real HTTP, real PostgreSQL) whose Zoho is the simulator. */
 export class ZohoTestRelay {
   private readonly tenants: string[] = [];
+  private clockOffsetMs = 0;
 
   constructor(
     readonly relay: RunningRelay,
     readonly baseUrl: string,
+    /** Every log line the relay wrote (JSON), for specs that check what is logged and what is not. */
+    readonly logs: string[],
   ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer> {
@@ -55,6 +60,11 @@ export class ZohoTestRelay {
     return id;
   }
 
+  /** Takes over a tenant another (stopped) test relay made, so close() parks it too. */
+  adopt(tenantId: string): void {
+    this.tenants.push(tenantId);
+  }
+
   /** The whole OAuth dance over HTTP: admin starts it, the (auto-approving) sim redirects, the callback lands. */
   async connect(tenantId: string): Promise<JsonAnswer> {
     const started = await this.admin('POST', `/v1/tenants/${tenantId}/zoho/connect`);
@@ -64,6 +74,13 @@ export class ZohoTestRelay {
     return this.request('GET', back.slice(this.baseUrl.length));
   }
 
+  /** Moves this relay's clock (the SYSTEM_CLOCK every Zoho service reads), as sim.clock.advance moves Zoho's. */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+    const offset = this.clockOffsetMs;
+    Object.assign(this.relay.app.get<Clock>(SYSTEM_CLOCK), { now: () => Date.now() + offset });
+  }
+
   /** Parks this relay's tenants first, so a later spec's scheduler does not call a simulator that is gone. */
   async close(): Promise<void> {
     await this.relay.app.get(DataSource).query(`UPDATE zoho_connection SET status = 'disconnected' WHERE tenant_id = ANY($1)`, [this.tenants]);
@@ -71,8 +88,9 @@ export class ZohoTestRelay {
   }
 }
 
-export async function startZohoTestRelay(sim: SimZohoServer, env: Record<string, string> = {}): Promise<ZohoTestRelay> {
-  const port = await freePort();
+/** `port` reuses a relay's address, as a restarted relay behind a stable URL would. */
+export async function startZohoTestRelay(sim: SimZohoServer, env: Record<string, string> = {}, port?: number): Promise<ZohoTestRelay> {
+  port ??= await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const redirectUri = `${baseUrl}/v1/zoho/oauth/callback`;
   // Replicas share one Zoho client; each spec relay adds its own callback URL to it.
@@ -97,8 +115,15 @@ export async function startZohoTestRelay(sim: SimZohoServer, env: Record<string,
     ZOHO_SCHEDULER_INTERVAL_MS: '3600000',
     ...env,
   });
-  const relay = await startRelay(config, createLogger('silent'));
-  return new ZohoTestRelay(relay, baseUrl);
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const relay = await startRelay(config, createLogger('info', {}, sink));
+  return new ZohoTestRelay(relay, baseUrl, logs);
 }
 
 export function freePort(): Promise<number> {
