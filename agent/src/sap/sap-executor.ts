@@ -97,13 +97,17 @@ export class SapExecutor {
         alphaFields: body.alpha_fields, pageSize: body.page_size || undefined, maxRows: body.max_rows || cap,
       }, signal);
       const chunk = new ChunkBuilder(chunkLimit, (data) => stream.write(data));
+      // One page of read-ahead: SAP prepares the next page while this one is encoded and sent.
+      let pending = pages.next();
       for (;;) {
-        const next = await pages.next();
+        const next = await pending;
         if (next.done) {
           await chunk.flush();
           return next.value;
         }
-        for (const row of next.value.rows) await chunk.add(`${JSON.stringify(row)}\n`);
+        pending = pages.next();
+        pending.catch(() => undefined); // awaited on the next turn; a failure is thrown there
+        for (const row of next.value.rows) await chunk.add(JSON.stringify(row));
       }
     });
     log.debug({ profile: body.profile, table: body.table, ...summary }, 'table read');
@@ -172,7 +176,7 @@ function parseParams(json: string, field: string): RfcParams {
 
 /** Packs whole NDJSON lines into chunks of at most `limit` bytes, so a reader can parse chunk by chunk. */
 class ChunkBuilder {
-  private parts: Buffer[] = [];
+  private lines: string[] = [];
   private size = 0;
 
   constructor(
@@ -180,18 +184,20 @@ class ChunkBuilder {
     private readonly send: (data: Buffer) => Promise<void>,
   ) {}
 
-  async add(line: string): Promise<void> {
-    const data = Buffer.from(line, 'utf8');
-    if (data.length > this.limit) throw new TunnelError('INTERNAL', `one row is ${data.length} bytes, over the ${this.limit}-byte chunk limit`);
-    if (this.size + data.length > this.limit) await this.flush();
-    this.parts.push(data);
-    this.size += data.length;
+  /** Adds one row's JSON; the chunk goes out when the next row would not fit. */
+  async add(json: string): Promise<void> {
+    const bytes = Buffer.byteLength(json) + 1;
+    if (bytes > this.limit) throw new TunnelError('INTERNAL', `one row is ${bytes} bytes, over the ${this.limit}-byte chunk limit`);
+    if (this.size + bytes > this.limit) await this.flush();
+    this.lines.push(json);
+    this.size += bytes;
   }
 
   async flush(): Promise<void> {
     if (this.size === 0) return;
-    const data = Buffer.concat(this.parts, this.size);
-    this.parts = [];
+    // One string and one Buffer per chunk, not per row.
+    const data = Buffer.from(`${this.lines.join('\n')}\n`, 'utf8');
+    this.lines = [];
     this.size = 0;
     await this.send(data);
   }

@@ -89,8 +89,10 @@ export class SapCommands {
     const stream = await this.withRetry(options, async () => this.channel.stream(agentId, { body: 'rfc_read_table', rfc_read_table: body }, options));
     let rows = 0;
     for await (const chunk of stream) {
-      // The agent sends whole NDJSON lines per chunk.
-      const batch = chunk.toString('utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as SapRow);
+      // The agent sends whole NDJSON lines per chunk: one JSON.parse of the chunk as an array is
+      // much cheaper than one per line.
+      const text = chunk.toString('utf8').trimEnd();
+      const batch = text === '' ? [] : (JSON.parse(`[${text.replaceAll('\n', ',')}]`) as SapRow[]);
       rows += batch.length;
       yield batch;
     }

@@ -18,7 +18,7 @@ export interface TableReadRequest {
   where?: string;
   /** Fields to give back ALPHA-converted (numeric keys without leading zeros). */
   alphaFields?: string[];
-  /** Rows per RFC call. */
+  /** Rows per RFC call; default: about 512 KB of row text per call. */
   pageSize?: number;
   /** Stop after this many rows (0 = no limit); `truncated` then says whether more were there. */
   maxRows?: number;
@@ -38,7 +38,14 @@ export interface TableReadSummary {
   fieldGroups: number;
 }
 
-const DEFAULT_PAGE_SIZE = 5_000;
+/**
+ * Without an explicit page size, a page is about this many characters of row text: big enough that
+ * the round trip to SAP is amortised, small enough that one page (parsed, converted, encoded, with
+ * one more read ahead) stays a few MB of heap on the agent.
+ */
+const PAGE_TARGET_CHARS = 512 * 1024;
+const MIN_PAGE_ROWS = 100;
+const MAX_PAGE_ROWS = 50_000;
 
 /**
  * Reads a table through RFC the way that survives real systems: the wide read where the system has
@@ -82,7 +89,7 @@ async function probeWideRead(connection: RfcConnection, table: string, signal?: 
 
 class PagedReader {
   private readonly leading: string;
-  private readonly pageSize: number;
+  private pageSize: number;
   private readonly alpha: ReadonlySet<string>;
 
   constructor(
@@ -92,7 +99,7 @@ class PagedReader {
     private readonly signal: AbortSignal | undefined,
   ) {
     this.leading = request.keyFields[0];
-    this.pageSize = request.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.pageSize = request.pageSize ?? 0;
     this.alpha = new Set(request.alphaFields ?? []);
   }
 
@@ -144,6 +151,10 @@ class PagedReader {
     let cursor: string | undefined;
     let total = 0;
     let pages = 0;
+    if (this.pageSize <= 0) {
+      const width = groups[0].reduce((sum, f) => sum + f.length, 0);
+      this.pageSize = Math.min(MAX_PAGE_ROWS, Math.max(MIN_PAGE_ROWS, Math.floor(PAGE_TARGET_CHARS / Math.max(1, width))));
+    }
     const requested = this.request.fields;
     const columns = uniqueFields(groups.flat()).sort((a, b) => requested.indexOf(a.name) - requested.indexOf(b.name));
     for (;;) {

@@ -12,19 +12,41 @@ export function encodeFrame(message: unknown): Buffer {
 }
 
 export class FrameDecoder {
-  private buffer: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Length of the frame being received, once its 4-byte header is in. */
+  private expected: number | undefined;
 
-  /** Returns every complete frame received so far; throws on a frame no peer of ours would send. */
+  /**
+   * Returns every complete frame received so far; throws on a frame no peer of ours would send.
+   * Chunks are only joined once a whole frame is in: joining on every chunk would copy a
+   * multi-megabyte RFC_READ_TABLE answer over and over (quadratic time and garbage).
+   */
   push(chunk: Buffer): unknown[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
     const frames: unknown[] = [];
-    while (this.buffer.length >= 4) {
-      const length = this.buffer.readUInt32BE(0);
-      if (length > MAX_FRAME_BYTES) throw new Error(`frame of ${length} bytes exceeds ${MAX_FRAME_BYTES}`);
-      if (this.buffer.length < 4 + length) break;
-      frames.push(JSON.parse(this.buffer.subarray(4, 4 + length).toString('utf8')));
-      this.buffer = this.buffer.subarray(4 + length);
+    for (;;) {
+      if (this.expected === undefined) {
+        if (this.buffered < 4) break;
+        const length = this.take(4).readUInt32BE(0);
+        if (length > MAX_FRAME_BYTES) throw new Error(`frame of ${length} bytes exceeds ${MAX_FRAME_BYTES}`);
+        this.expected = length;
+      }
+      if (this.buffered < this.expected) break;
+      frames.push(JSON.parse(this.take(this.expected).toString('utf8')));
+      this.expected = undefined;
     }
     return frames;
+  }
+
+  /** Removes and returns the first `n` buffered bytes. */
+  private take(n: number): Buffer {
+    const joined = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    const out = joined.subarray(0, n);
+    const rest = joined.subarray(n);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.buffered = rest.length;
+    return out;
   }
 }
