@@ -1,7 +1,9 @@
 // pnpm bench zoho-upsert: 100,000 Accounts upserted through @mlc/zoho against sim-zoho at Enterprise
 // limits (20 concurrent, 10 complex) with 50 ms per call. The ceiling is what those limits allow:
 // 10 complex calls in flight x 100 records / 50 ms. Table, then the JSON line last.
-import { startSimZoho } from '@mlc/sim-zoho';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { ZohoBudget, ZohoCrmClient, ZohoOAuthClient, ZohoRecordsApi, type ZohoRecord } from '@mlc/zoho';
 import { table } from './bench-kit.js';
 
@@ -10,15 +12,24 @@ const LATENCY_MS = 50;
 const COMPLEX = 10;
 const BATCH = 100;
 const CLIENT = { clientId: '1000.BENCH', clientSecret: 'bench-secret', redirectUri: 'http://127.0.0.1:9/cb' };
+const SIM_CLI = fileURLToPath(new URL('../../../packages/sim-zoho/dist/sim-zoho.main.js', import.meta.url));
+
+/** Zoho is remote: the simulator runs in its own process, so its work does not eat the client's CPU. */
+async function startSim(): Promise<{ baseUrl: string; accountsServer: string; stop(): void }> {
+  const args = [SIM_CLI, '--port', '0', '--edition', 'enterprise', '--users', '100', '--latency-ms', String(LATENCY_MS), '--auto-approve', '--client', `${CLIENT.clientId}:${CLIENT.clientSecret}:${CLIENT.redirectUri}`];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  for await (const line of createInterface({ input: child.stdout })) {
+    const event = JSON.parse(line) as { event?: string; url?: string };
+    if (event.event === 'listening' && event.url) return { baseUrl: event.url, accountsServer: `${event.url}/dc/us/accounts`, stop: () => child.kill('SIGKILL') };
+  }
+  throw new Error('sim-zoho exited before listening');
+}
 
 async function main(): Promise<void> {
-  const sim = await startSimZoho({
-    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri] }],
-    settings: { autoApprove: true, edition: 'enterprise', users: 100, latencyMs: LATENCY_MS },
-  });
+  const sim = await startSim();
   try {
     const oauth = new ZohoOAuthClient(CLIENT);
-    const consent = await fetch(oauth.authorizeUrl({ accountsServer: sim.dc('us').accountsServer, scopes: ['ZohoCRM.modules.ALL'], state: 'bench' }), { redirect: 'manual' });
+    const consent = await fetch(oauth.authorizeUrl({ accountsServer: sim.accountsServer, scopes: ['ZohoCRM.modules.ALL'], state: 'bench' }), { redirect: 'manual' });
     const back = new URL(consent.headers.get('location') ?? '');
     const tokens = await oauth.exchangeCode(back.searchParams.get('accounts-server') ?? '', back.searchParams.get('code') ?? '');
     const access = { accessToken: tokens.accessToken, apiDomain: tokens.apiDomain };
@@ -33,8 +44,8 @@ async function main(): Promise<void> {
 
     const failed = results.filter((r) => !r.ok).length;
     if (failed > 0) throw new Error(`${failed} records failed`);
-    const state = (await (await fetch(`${sim.baseUrl()}/__admin/state`)).json()) as { credits: { used: number } };
-    const callLog = (await (await fetch(`${sim.baseUrl()}/__admin/calls`)).json()) as { calls: Array<{ status: number }> };
+    const state = (await (await fetch(`${sim.baseUrl}/__admin/state`)).json()) as { credits: { used: number } };
+    const callLog = (await (await fetch(`${sim.baseUrl}/__admin/calls`)).json()) as { calls: Array<{ status: number }> };
     const throttled = callLog.calls.filter((c) => c.status === 429).length;
     const recordsPerSecond = RECORDS / seconds;
     const ceiling = (COMPLEX * BATCH) / (LATENCY_MS / 1000);
@@ -53,7 +64,7 @@ async function main(): Promise<void> {
       `${JSON.stringify({ bench: 'zoho-upsert', records: RECORDS, seconds: round(seconds), records_s: Math.round(recordsPerSecond), ceiling_records_s: ceiling, calls, credits: state.credits.used })}\n`,
     );
   } finally {
-    await sim.close();
+    sim.stop();
   }
 }
 
