@@ -1,6 +1,6 @@
 import { TunnelError } from '@mlc/tunnel';
 import type { RfcConnection, RfcParams } from '../rfc-connector.js';
-import { convertRow, parseWa, readFields, type ConvertedRow, type RawRow, type ReadField } from './wa-parser.js';
+import { convertValue, readFields, type ConvertedRow, type ReadField } from './wa-parser.js';
 import { abapLiteral, andWhere, toOptionLines } from './where-options.js';
 
 export const WIDE_READ_FM = '/BODS/RFC_READ_TABLE2';
@@ -87,6 +87,15 @@ async function probeWideRead(connection: RfcConnection, table: string, signal?: 
   }
 }
 
+/** One row of one field group: its values converted, its key kept raw for paging and joining. */
+interface ParsedRow {
+  /** The leading key field, in SAP's internal format. */
+  lead: string;
+  /** The whole key, internal format, joined. */
+  key: string;
+  values: ConvertedRow;
+}
+
 class PagedReader {
   private readonly leading: string;
   private pageSize: number;
@@ -155,21 +164,19 @@ class PagedReader {
       const width = groups[0].reduce((sum, f) => sum + f.length, 0);
       this.pageSize = Math.min(MAX_PAGE_ROWS, Math.max(MIN_PAGE_ROWS, Math.floor(PAGE_TARGET_CHARS / Math.max(1, width))));
     }
-    const requested = this.request.fields;
-    const columns = uniqueFields(groups.flat()).sort((a, b) => requested.indexOf(a.name) - requested.indexOf(b.name));
     for (;;) {
       const page = await this.readGroup(groups[0], this.after(cursor), this.pageSize);
       const full = page.length === this.pageSize;
       let { rows, next, bounds } = this.completeGroups(page, full, cursor);
       if (rows.length === 0 && full) {
         // One leading-key value has a whole page of rows (e.g. one customer in many company codes): read it whole.
-        const value = page[0][this.leading];
+        const value = page[0].lead;
         rows = await this.readGroup(groups[0], `${this.leading} = ${abapLiteral(value)}`, 0);
         next = value;
         bounds = `${this.leading} = ${abapLiteral(value)}`;
       }
       const joined = await this.join(rows, groups, bounds);
-      let converted = joined.map((row) => convertRow(row, columns, this.alpha));
+      let converted = joined.map((row) => row.values);
       let truncated = false;
       if (maxRows > 0 && total + converted.length >= maxRows) {
         truncated = total + converted.length > maxRows || (full && (await this.moreAfter(groups[0], next)));
@@ -187,14 +194,14 @@ class PagedReader {
    * With a composite key, a full page may end in the middle of a leading-key value; those rows are
    * dropped and read again with the next page, so no row is lost or duplicated across pages.
    */
-  private completeGroups(page: RawRow[], full: boolean, cursor: string | undefined): { rows: RawRow[]; next: string | undefined; bounds: string } {
+  private completeGroups(page: ParsedRow[], full: boolean, cursor: string | undefined): { rows: ParsedRow[]; next: string | undefined; bounds: string } {
     assertKeyOrder(page, this.leading, this.request.table);
     let rows = page;
     if (full && this.request.keyFields.length > 1) {
-      const last = page[page.length - 1][this.leading];
-      rows = page.filter((row) => row[this.leading] !== last);
+      const last = page[page.length - 1].lead;
+      rows = page.filter((row) => row.lead !== last);
     }
-    const next = rows.length > 0 ? rows[rows.length - 1][this.leading] : cursor;
+    const next = rows.length > 0 ? rows[rows.length - 1].lead : cursor;
     const low = this.after(cursor);
     const high = next === undefined ? undefined : `${this.leading} <= ${abapLiteral(next)}`;
     return { rows, next, bounds: andWhere(low, high) };
@@ -213,32 +220,57 @@ class PagedReader {
   }
 
   /** Reads the other field groups over the same key range and joins them to the first by key. */
-  private async join(rows: RawRow[], groups: ReadField[][], bounds: string): Promise<RawRow[]> {
+  private async join(rows: ParsedRow[], groups: ReadField[][], bounds: string): Promise<ParsedRow[]> {
     if (groups.length === 1 || rows.length === 0) return rows;
-    const byKey = new Map(rows.map((row) => [this.keyOf(row), { ...row }]));
+    const byKey = new Map(rows.map((row) => [row.key, row]));
     for (const group of groups.slice(1)) {
-      for (const part of await this.readGroup(group, bounds, 0)) Object.assign(byKey.get(this.keyOf(part)) ?? {}, part);
+      for (const part of await this.readGroup(group, bounds, 0)) {
+        const row = byKey.get(part.key);
+        if (row) Object.assign(row.values, part.values);
+      }
     }
-    // A row changed between the group reads could miss a part: its fields then read as initial.
-    return [...byKey.values()];
+    // A row changed between the group reads could miss a part: those fields are then absent.
+    return rows;
   }
 
-  private keyOf(row: RawRow): string {
-    return this.request.keyFields.map((k) => row[k]).join('\u0000');
-  }
-
-  private async readGroup(group: ReadField[], range: string | undefined, rowCount: number): Promise<RawRow[]> {
+  private async readGroup(group: ReadField[], range: string | undefined, rowCount: number): Promise<ParsedRow[]> {
     const where = andWhere(this.request.where, range);
     const result = await this.call({
       FIELDS: group.map((f) => ({ FIELDNAME: f.name })),
       OPTIONS: toOptionLines(where),
       ...(rowCount > 0 ? { ROWCOUNT: rowCount } : {}),
     });
-    const fields = readFields(result['FIELDS']);
     const table = this.fm === WIDE_READ_FM ? String(result['OUT_TABLE'] ?? '').trim() : 'DATA';
     const lines = result[table];
     if (!Array.isArray(lines)) return [];
-    return lines.map((line: Record<string, unknown>) => parseWa(String(line['WA'] ?? ''), fields));
+    return this.parseLines(lines as Array<Record<string, unknown>>, readFields(result['FIELDS']));
+  }
+
+  /**
+   * Cuts each DATA-WA line by OFFSET/LENGTH (values are unquoted: a delimiter inside the data would
+   * break a split) and converts it in the same pass; the hot loop of a big read.
+   */
+  private parseLines(lines: Array<Record<string, unknown>>, fields: ReadField[]): ParsedRow[] {
+    const keyFields = this.request.keyFields;
+    const columns = fields.map((f) => ({ ...f, end: f.offset + f.length, keyIndex: keyFields.indexOf(f.name), alpha: this.alpha.has(f.name) }));
+    const rows: ParsedRow[] = new Array<ParsedRow>(lines.length);
+    const key: string[] = new Array<string>(keyFields.length).fill('');
+    for (let i = 0; i < lines.length; i += 1) {
+      const wa = String(lines[i]['WA'] ?? '');
+      const values: ConvertedRow = {};
+      let lead = '';
+      for (const column of columns) {
+        // node-rfc right-trims CHAR values, so a line may end before the last field does.
+        const raw = wa.slice(column.offset, column.end).trimEnd();
+        if (column.keyIndex >= 0) {
+          key[column.keyIndex] = raw;
+          if (column.keyIndex === 0) lead = raw;
+        }
+        values[column.name] = convertValue(raw, column.type, column.alpha);
+      }
+      rows[i] = { lead, key: key.join('\u0000'), values };
+    }
+    return rows;
   }
 
   private call(params: RfcParams): Promise<RfcParams> {
@@ -271,9 +303,9 @@ function packGroups(keyFields: ReadField[], keyWidth: number, fields: ReadField[
  * as on every database SAP runs on). If a system ever answers out of order, fail loudly rather
  * than skip rows silently.
  */
-function assertKeyOrder(rows: RawRow[], leading: string, table: string): void {
+function assertKeyOrder(rows: ParsedRow[], leading: string, table: string): void {
   for (let i = 1; i < rows.length; i += 1) {
-    if (rows[i][leading] < rows[i - 1][leading]) {
+    if (rows[i].lead < rows[i - 1].lead) {
       throw new TunnelError('INTERNAL', `${table} came back out of ${leading} order; key-range paging cannot be trusted on this system`, { detail: { table, field: leading } });
     }
   }
@@ -281,9 +313,4 @@ function assertKeyOrder(rows: RawRow[], leading: string, table: string): void {
 
 function unique(names: string[]): string[] {
   return [...new Set(names)];
-}
-
-function uniqueFields(fields: ReadField[]): ReadField[] {
-  const seen = new Set<string>();
-  return fields.filter((f) => !seen.has(f.name) && seen.add(f.name));
 }

@@ -79,9 +79,3 @@ export function alphaInput(value: string, length: number): string {
   const trimmed = value.trim();
   return /^\d+$/.test(trimmed) ? trimmed.padStart(length, '0') : trimmed;
 }
-
-export function convertRow(raw: RawRow, fields: ReadField[], alphaFields: ReadonlySet<string>): ConvertedRow {
-  const row: ConvertedRow = {};
-  for (const field of fields) row[field.name] = convertValue(raw[field.name] ?? '', field.type, alphaFields.has(field.name));
-  return row;
-}
