@@ -67,6 +67,19 @@ export class ZohoRecordsApi {
     }
   }
 
+  /** Ids of records deleted after `since` (all of them without it), page by page; 204/304 end it. */
+  async *deleted(module: string, since?: Date): AsyncGenerator<string[]> {
+    const headers = since ? { 'If-Modified-Since': zohoDateTime(since) } : undefined;
+    for (let page = 1; ; page += 1) {
+      const query = { type: 'all', per_page: '200', page: String(page) };
+      const response = await this.client.request({ method: 'GET', path: `/crm/v8/${encodeURIComponent(module)}/deleted`, query, headers, credits: 1, complex: false });
+      if (response.status === 204 || response.status === 304) return;
+      const body = response.body as { data?: Array<{ id?: unknown }>; info?: { more_records?: boolean } };
+      yield (body.data ?? []).map((entry) => String(entry.id));
+      if (!body.info?.more_records) return;
+    }
+  }
+
   /**
    * Upserts any number of records in batches of 100 (run concurrently within the org's budget) and
    * returns one result per input record, in input order. A batch Zoho refuses as a whole (400) gives

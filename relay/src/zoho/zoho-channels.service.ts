@@ -136,6 +136,13 @@ export class ZohoChannelsService {
       // Saved page by page, so an interrupted catch-up resumes where it stopped.
       await this.db.getRepository(ZohoWatchChannelEntity).update({ tenantId: channel.tenantId, module: channel.module }, { modifiedWatermark: watermark > 0 ? new Date(watermark) : null });
     }
+    // Deletions leave no Modified_Time behind: ask for those since the previous catch-up's watermark.
+    if (since) {
+      for await (const ids of api.records.deleted(channel.module, since)) {
+        for (const id of ids) await this.store.markDeleted(channel.tenantId, channel.module, id);
+        fetched += ids.length;
+      }
+    }
     await this.db.getRepository(ZohoWatchChannelEntity).update({ tenantId: channel.tenantId, module: channel.module }, { caughtUpAt: new Date(this.clock.now()) });
     if (fetched > 0) this.log.info({ tenantId: channel.tenantId, module: channel.module, fetched }, 'Zoho catch-up fetched changed records');
     return fetched;

@@ -72,7 +72,11 @@ describe('Zoho watch channels: renewal, lapse and catch-up (real PostgreSQL, sim
 
   it('after a lapse (Zoho clock past the expiry) recreates the channel and recovers every change made during it', async () => {
     const early = await create('Before the lapse');
+    const doomed = await create('Deleted during the lapse');
     await simAdmin(sim, 'GET', 'callbacks?wait=1');
+    const delivered = Date.now() + 5_000;
+    while (!(await stored()).has(doomed) && Date.now() < delivered) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stored()).has(doomed), 'delivered before the lapse').to.equal(true);
     const old = await channel();
     // A day passes for Zoho and the relay alike, and the relay was not looking: the channel lapses.
     sim.clock.advance(25 * 3_600_000);
@@ -80,6 +84,7 @@ describe('Zoho watch channels: renewal, lapse and catch-up (real PostgreSQL, sim
 
     const duringLapse = [await create('Lapse A'), await create('Lapse B'), await create('Lapse C')];
     await simAdmin(sim, 'PUT', `records/Accounts/${early}`, { Phone: '+1 555 0199' });
+    await simAdmin(sim, 'DELETE', `records/Accounts/${doomed}`);
     // Zoho sent nothing for these: the channel had expired.
     const callbacks = (await simAdmin(sim, 'GET', 'callbacks?wait=1')).json.callbacks as unknown[];
     const sentBefore = callbacks.length;
@@ -90,6 +95,7 @@ describe('Zoho watch channels: renewal, lapse and catch-up (real PostgreSQL, sim
     const records = await stored();
     for (const id of duringLapse) expect(records.get(id), `record ${id} made during the lapse`).to.not.equal(undefined);
     expect(records.get(early)?.['Phone']).to.equal('+1 555 0199');
+    expect(records.has(doomed), 'the record deleted during the lapse').to.equal(false);
     expect(((await simAdmin(sim, 'GET', 'callbacks?wait=1')).json.callbacks as unknown[]).length).to.equal(sentBefore);
 
     // The new channel delivers again.

@@ -28,6 +28,8 @@ export interface IncomingEvent {
 export class ZohoEventsService {
   private readonly log: Logger;
   private readonly draining = new Map<string, Promise<void>>();
+  /** Tenants whose events arrived while a run was already past its query: it goes round once more. */
+  private readonly again = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -64,7 +66,8 @@ export class ZohoEventsService {
   /** Works off the tenant's pending events; concurrent calls on one replica share a run, replicas skip each other's rows. */
   drain(tenantId: string): Promise<void> {
     let running = this.draining.get(tenantId);
-    if (!running) {
+    if (running) this.again.add(tenantId);
+    else {
       running = this.drainAll(tenantId).finally(() => this.draining.delete(tenantId));
       this.draining.set(tenantId, running);
     }
@@ -75,7 +78,8 @@ export class ZohoEventsService {
     for (;;) {
       const { count, failures } = await this.db.transaction((manager) => this.drainBatch(manager, tenantId));
       // A failure stops the run: the scheduler's next tick tries again, instead of spinning here.
-      if (count < BATCH || failures > 0) return;
+      if (failures > 0) return;
+      if (count < BATCH && !this.again.delete(tenantId)) return;
     }
   }
 
