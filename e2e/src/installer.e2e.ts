@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogLines, message } from './harness/log-lines.js';
+import { startRelay, type RelayProcess } from './harness/processes.js';
+import { createEnrollmentToken, createTenant } from './harness/suite-database.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const BUILD = join(REPO, 'agent/packaging/build-packages.mjs');
+const PREFIX = '/opt/mlc-agent';
+const CONFIG_DIR = '/etc/mlc-agent';
+
+interface Ran {
+  code: number | null;
+  out: string;
+}
+
+function sh(cmd: string, args: string[], env: Record<string, string> = {}): Ran {
+  const result = spawnSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+/** systemd-analyze from Debian's systemd package; installed when missing and we are root. */
+function ensureSystemdAnalyze(): boolean {
+  if (sh('sh', ['-c', 'command -v systemd-analyze']).code === 0) return true;
+  if (process.getuid?.() !== 0) return false;
+  return sh('sh', ['-c', 'apt-get install -y --no-install-recommends systemd || (apt-get update && apt-get install -y --no-install-recommends systemd)']).code === 0;
+}
+
+describe('Linux installer (install.sh in a temporary root)', function () {
+  this.timeout(300_000);
+  let relay: RelayProcess;
+  let pkg: string;
+  let root: string;
+
+  before(async function () {
+    // install.sh needs root (chown, the service user); CI and this container run as root.
+    if (process.getuid?.() !== 0) this.skip();
+    const out = await mkdtemp(join(tmpdir(), 'mlc-pkg-'));
+    const built = sh(process.execPath, [BUILD, '--linux', '--out', out]);
+    expect(built.code, built.out).to.equal(0);
+    expect(sh('tar', ['xzf', join(out, 'mlc-agent-0.1.0-linux-x64.tar.gz'), '-C', out]).code).to.equal(0);
+    pkg = join(out, 'mlc-agent-0.1.0-linux-x64');
+    root = await mkdtemp(join(tmpdir(), 'mlc-root-'));
+    relay = await startRelay();
+  });
+
+  after(async () => {
+    await relay?.stop();
+  });
+
+  it('ships its own Node runtime, the app with its workspace packages, the scripts and the unit', async () => {
+    const node = join(pkg, 'runtime/node');
+    expect(sh(node, ['--version']).out.trim()).to.equal(`v${JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')).devDependencies.node}`);
+    for (const file of ['bin/mlc-agent', 'install.sh', 'uninstall.sh', 'mlc-agent.service.in', 'app/dist/cli/agent.cli.js', 'app/node_modules/@mlc/tunnel/dist/index.js', 'app/node_modules/@mlc/sap/package.json']) {
+      expect(existsSync(join(pkg, file)), file).to.equal(true);
+    }
+    expect(existsSync(join(pkg, 'app/src')), 'TypeScript sources stay out').to.equal(false);
+  });
+
+  it('installs, enrolls and runs doctor, and the installed agent connects', async () => {
+    const token = await createEnrollmentToken((await createTenant('installer')).id);
+    const installed = sh(join(pkg, 'install.sh'), ['--root', root, '--user', 'mlc-installer-test-nobody', '--relay', relay.httpUrl, '--token', token]);
+    expect(installed.code, installed.out).to.equal(0);
+    expect(installed.out).to.match(/enrolled as agent [0-9a-f-]{36}/);
+    expect(installed.out).to.match(/doctor: OK/);
+    expect(installed.out).to.match(/systemctl not called/);
+
+    const home = join(root, CONFIG_DIR);
+    expect(mode(home)).to.equal(0o700);
+    expect(mode(join(home, 'agent.key'))).to.equal(0o600);
+    expect(existsSync(join(home, 'agent.json'))).to.equal(true);
+    expect(statSync(join(root, PREFIX, 'bin/mlc-agent')).uid).to.equal(0);
+    expect(mode(join(root, PREFIX, 'runtime/node')) & 0o022, 'program files not group/world writable').to.equal(0);
+
+    const unit = await readFile(join(root, 'etc/systemd/system/mlc-agent.service'), 'utf8');
+    expect(unit).to.include(`ExecStart=${PREFIX}/bin/mlc-agent run`);
+    expect(unit).to.include(`Environment=MLC_AGENT_HOME=${CONFIG_DIR}`);
+    expect(unit).to.include(`ReadWritePaths=${CONFIG_DIR}`);
+    expect(unit).to.match(/^Restart=always$/m);
+    expect(unit).to.match(/^RestartPreventExitStatus=78$/m);
+    expect(unit).to.match(/^User=mlc-installer-test-nobody$/m);
+    expect(unit).not.to.match(/^MemoryDenyWriteExecute/m);
+
+    const doctor = sh(join(root, PREFIX, 'bin/mlc-agent'), ['doctor', '--home', home, '--json'], { NO_PROXY: '', HTTPS_PROXY: '', HTTP_PROXY: '' });
+    expect(doctor.code, doctor.out).to.equal(0);
+
+    const agent = spawn(join(root, PREFIX, 'bin/mlc-agent'), ['run', '--home', home], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const logs = new LogLines();
+      logs.attach(agent.stdout);
+      await logs.waitFor(message('connected to the relay'), 20_000, 'installed agent connected');
+    } finally {
+      agent.kill('SIGTERM');
+    }
+  });
+
+  it('installs a unit that systemd-analyze verify accepts', async function () {
+    if (!ensureSystemdAnalyze()) this.skip();
+    const unitFile = join(root, 'etc/systemd/system/mlc-agent.service');
+    // verify resolves ExecStart and the unit's dependencies (network-online.target, sysinit.target)
+    // against --root, so the temporary root gets a copy of the host's system units.
+    await cp('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true, verbatimSymlinks: true });
+    const verified = sh('systemd-analyze', ['verify', `--root=${root}`, unitFile]);
+    expect(verified.code, verified.out).to.equal(0);
+    expect(verified.out).not.to.match(/Unknown key|Failed to parse|is not executable|Invalid/i);
+  });
+
+  it('uninstall keeps the config, and --purge removes it', async () => {
+    const installedUninstall = join(root, PREFIX, 'uninstall.sh');
+    const kept = sh(installedUninstall, ['--root', root]);
+    expect(kept.code, kept.out).to.equal(0);
+    expect(existsSync(join(root, PREFIX))).to.equal(false);
+    expect(existsSync(join(root, 'etc/systemd/system/mlc-agent.service'))).to.equal(false);
+    expect(await readdir(join(root, CONFIG_DIR))).to.include.members(['agent.json', 'agent.key']);
+
+    const purged = sh(join(pkg, 'uninstall.sh'), ['--root', root, '--purge']);
+    expect(purged.code, purged.out).to.equal(0);
+    expect(existsSync(join(root, CONFIG_DIR))).to.equal(false);
+  });
+});
