@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,27 @@ describe('Linux installer (install.sh in a temporary root)', function () {
     const verified = sh('systemd-analyze', ['verify', `--root=${root}`, unitFile]);
     expect(verified.code, verified.out).to.equal(0);
     expect(verified.out).not.to.match(/Unknown key|Failed to parse|is not executable|Invalid/i);
+
+    const security = sh('systemd-analyze', ['security', '--offline=yes', `--root=${root}`, unitFile]);
+    const exposure = /Overall exposure level for mlc-agent\.service: ([\d.]+)/.exec(security.out);
+    expect(exposure, security.out).not.to.equal(null);
+    expect(Number(exposure?.[1]), 'systemd rates 0-4.x as OK or better').to.be.below(5);
+  });
+
+  it('enrolls as an existing service user, who then owns the agent home and key', async () => {
+    const userRoot = await mkdtemp(join(tmpdir(), 'mlc-root-user-'));
+    await chmod(userRoot, 0o755);
+    const nobody = sh('id', ['-u', 'nobody']);
+    const token = await createEnrollmentToken((await createTenant('installer-user')).id);
+    const installed = sh(join(pkg, 'install.sh'), ['--root', userRoot, '--user', 'nobody', '--relay', relay.httpUrl, '--token', token]);
+    expect(installed.code, installed.out).to.equal(0);
+    expect(installed.out).to.match(/doctor: OK/);
+    const home = join(userRoot, CONFIG_DIR);
+    expect(statSync(home).uid).to.equal(Number(nobody.out));
+    expect(statSync(join(home, 'agent.key')).uid, 'enroll ran as the service user').to.equal(Number(nobody.out));
+    expect(mode(join(home, 'agent.key'))).to.equal(0o600);
+    const purged = sh(join(pkg, 'uninstall.sh'), ['--root', userRoot, '--purge']);
+    expect(purged.code, purged.out).to.equal(0);
   });
 
   it('uninstall keeps the config, and --purge removes it', async () => {
