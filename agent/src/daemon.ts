@@ -31,6 +31,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const drainGraceMs = options.drainGraceMs ?? Number(process.env['MLC_DRAIN_GRACE_MS'] ?? 25_000);
   useSapExecutor(options.sap);
   if (options.sap) await options.sap.check(options.log);
+  const sap = options.sap;
   // The relay learns each profile's name and kind, never its connection or password.
   const profiles = options.config.profiles.map(({ name, kind }) => ({ name, kind }));
   const client = new TunnelClient({
@@ -39,6 +40,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     transport: options.transport,
     ca: options.ca,
     log: options.log,
+    health: sap ? () => sap.health(healthMaxAgeMs()) : undefined,
+    healthIntervalMs: Number(process.env['MLC_HEALTH_REPORT_INTERVAL_MS'] ?? 60_000),
   });
   const shutdown = (signal: string): void => {
     options.log.info({ signal, inFlight: client.inFlight }, 'stopping: draining in-flight commands');
@@ -60,6 +63,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
 const STARTED_AT = Date.now();
 
+/** How old a profile probe may be before status or a health report runs a new one. */
+function healthMaxAgeMs(): number {
+  return Number(process.env['MLC_PROFILE_HEALTH_MAX_AGE_MS'] ?? 30_000);
+}
+
 async function snapshotStatus(client: TunnelClient, options: DaemonOptions): Promise<AgentStatus> {
   const { status } = client;
   return {
@@ -77,6 +85,6 @@ async function snapshotStatus(client: TunnelClient, options: DaemonOptions): Pro
     },
     commandsInFlight: client.inFlight,
     recentErrors: client.recentErrors.list(),
-    profiles: options.sap ? await options.sap.health(Number(process.env['MLC_PROFILE_HEALTH_MAX_AGE_MS'] ?? 30_000)) : [],
+    profiles: options.sap ? await options.sap.health(healthMaxAgeMs()) : [],
   };
 }

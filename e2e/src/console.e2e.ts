@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { spawnSimSapEcc, type SimProcess } from '@mlc/sim-sap-ecc';
+import { addSapProfile } from './harness/sap-profile.js';
 import { ARTIFACTS, ensureChromium, launchChromium } from './harness/browser.js';
 import { RELAY_CLI, enrollAgent, runCli, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './harness/processes.js';
 import { createEnrollmentToken, createTenant, suiteDatabaseUrl } from './harness/suite-database.js';
@@ -12,6 +14,7 @@ describe('admin console (Chromium)', () => {
   let browser: Browser;
   let tenant: { id: string; name: string };
   let agent: AgentProcess | undefined;
+  let sim: SimProcess;
   const stamp = Date.now().toString(36);
   const operator = `operator-${stamp}@example.com`;
   const viewer = `viewer-${stamp}@example.com`;
@@ -34,6 +37,7 @@ describe('admin console (Chromium)', () => {
   before(async function () {
     if (!ensureChromium()) this.skip();
     relay = await startRelay();
+    sim = await spawnSimSapEcc(['--customers', '50']);
     tenant = await createTenant('console');
     await createUser(operator, 'operator', tenant.name);
     await createUser(viewer, 'viewer', tenant.name);
@@ -42,12 +46,14 @@ describe('admin console (Chromium)', () => {
 
   after(async () => {
     await agent?.stop();
+    await sim?.stop();
     await browser?.close();
     await relay?.stop();
   });
 
   it('signs in, shows the agent online, and follows it going offline without a reload', async () => {
     const { home } = await enrollAgent(relay, await createEnrollmentToken(tenant.id), { name: 'plant-7-sap' });
+    await addSapProfile(home, sim, { name: 'PRD-100' });
     agent = await startConnectedAgent(home);
     const page = await browser.newPage();
     const wrong = await page.goto(`${relay.httpUrl}/console`);
@@ -61,6 +67,7 @@ describe('admin console (Chromium)', () => {
     const row = page.locator('#agents tr', { hasText: 'plant-7-sap' });
     await row.locator('.state:text("online")').waitFor();
     expect(await row.locator('td').nth(4).textContent()).to.equal('grpc');
+    await row.locator('.profile.reachable:text("PRD-100: reachable")').waitFor();
     await shot(page, 'agents-online');
 
     await agent.stop();

@@ -26,6 +26,21 @@ function cell(text, className) {
   return td;
 }
 
+function profilesCell(profiles) {
+  const td = document.createElement('td');
+  td.className = 'profiles';
+  for (const profile of profiles) {
+    const badge = document.createElement('span');
+    const health = profile.reachable === null ? 'unknown' : profile.reachable ? 'reachable' : 'unreachable';
+    badge.className = `profile ${health}`;
+    badge.textContent = `${profile.name}: ${health}`;
+    badge.title = `${profile.kind} - ${profile.detail}${profile.checkedAt ? ` (checked ${new Date(profile.checkedAt).toLocaleString()})` : ''}`;
+    td.append(badge);
+  }
+  if (profiles.length === 0) td.textContent = '-';
+  return td;
+}
+
 function role() {
   return state.me?.tenants.find((t) => t.name === state.tenant)?.role;
 }
@@ -43,6 +58,7 @@ function renderAgents(agents) {
       cell(agent.online ? agent.transport ?? '-' : '-'),
       cell(agent.online && agent.rttMs != null ? `${agent.rttMs.toFixed(1)} ms` : '-'),
       cell(agent.lastSeenAt ? new Date(agent.lastSeenAt).toLocaleString() : 'never'),
+      profilesCell(agent.profiles ?? []),
     );
     const actions = document.createElement('td');
     if (!agent.revokedAt && role() !== 'viewer') {

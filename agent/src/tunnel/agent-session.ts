@@ -10,6 +10,7 @@ import {
   toTunnelError,
   type AgentFrame,
   type ByteChannel,
+  type HealthReport,
   type Command,
   type Profile,
   type RelayFrame,
@@ -122,6 +123,11 @@ export class AgentSession {
 
   close(reason: string): void {
     this.channel.close(reason);
+  }
+
+  /** Tells the relay how the ERP profiles are doing. */
+  reportHealth(report: HealthReport): void {
+    if (this.welcome && !this.ended) this.send({ kind: 'health', health: report });
   }
 
   private idle(): Promise<void> {

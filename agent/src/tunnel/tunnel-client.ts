@@ -6,6 +6,7 @@ import { openGrpc, openWebSocket, type ConnectOptions, type OpenedChannel } from
 import { AgentSession, type AgentIdentity, type SessionEnd } from './agent-session.js';
 import { backoffDelay } from './backoff.js';
 import { RecentErrors } from '../health/recent-errors.js';
+import type { ProfileHealth } from '../health/agent-status.js';
 
 export interface TunnelClientOptions {
   /** Where the relay is; the rest of the agent's config is not the tunnel's business. */
@@ -17,6 +18,9 @@ export interface TunnelClientOptions {
   connectTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
+  /** How the ERP profiles are doing; reported after each connect and then every healthIntervalMs. */
+  health?: () => Promise<ProfileHealth[]>;
+  healthIntervalMs?: number;
 }
 
 /** Refusals no reconnect can fix: the agent stops and says what to do. */
@@ -70,7 +74,9 @@ export class TunnelClient {
       let waitMs: number;
       if (attempt.kind === 'connected') {
         failures = 0;
+        const stopReporting = this.reportHealthWhileConnected(attempt.session);
         const end = await attempt.session.done;
+        stopReporting();
         this.session = undefined;
         this.status.connectedSince = undefined;
         waitMs = this.afterSession(end);
@@ -94,6 +100,23 @@ export class TunnelClient {
     this.stopped = true;
     this.wakeFromWait?.abort();
     await this.session?.drain(reason, graceMs);
+  }
+
+  private reportHealthWhileConnected(session: AgentSession): () => void {
+    const source = this.options.health;
+    if (!source) return () => undefined;
+    const report = (): void =>
+      void source().then(
+        (profiles) =>
+          session.reportHealth({
+            profiles: profiles.map((p) => ({ name: p.name, kind: p.kind, reachable: p.reachable, detail: p.detail, checked_at_ms: String(Date.parse(p.checkedAt)) })),
+          }),
+        (err: unknown) => this.log.warn({ reason: (err as Error).message }, 'could not probe the ERP profiles'),
+      );
+    report();
+    const timer = setInterval(report, this.options.healthIntervalMs ?? 60_000);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private noteError(message: string): void {

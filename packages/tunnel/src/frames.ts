@@ -202,6 +202,18 @@ export interface Draining {
   reason: string;
 }
 
+export interface ProfileHealthReport {
+  name: string;
+  kind: string;
+  reachable: boolean;
+  detail: string;
+  checked_at_ms: string;
+}
+
+export interface HealthReport {
+  profiles: ProfileHealthReport[];
+}
+
 interface AgentFrameKinds {
   hello: Hello;
   auth_proof: AuthProof;
@@ -210,6 +222,7 @@ interface AgentFrameKinds {
   heartbeat: Heartbeat;
   draining: Draining;
   error: WireError;
+  health: HealthReport;
 }
 
 interface RelayFrameKinds {

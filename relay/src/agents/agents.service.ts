@@ -5,6 +5,15 @@ import { DomainError } from '../common/domain-error.js';
 import { UUID } from '../tenants/tenants.service.js';
 import { AgentEntity } from './agent.entity.js';
 
+/** An ERP profile configured on an agent, with its last reported health (null until reported). */
+export interface AgentProfile {
+  name: string;
+  kind: string;
+  reachable: boolean | null;
+  detail: string;
+  checkedAt: string | null;
+}
+
 export interface AgentView {
   id: string;
   tenantId: string;
@@ -19,6 +28,7 @@ export interface AgentView {
   replicaId: string | null;
   /** Tunnel round trip from the last heartbeats, while online. */
   rttMs: number | null;
+  profiles: AgentProfile[];
 }
 
 /** Channel every replica LISTENs on, so a revoke made anywhere closes the live session at once. */
@@ -38,7 +48,7 @@ export class AgentsService {
   /** Agents with their live state; an agent is online while a live replica holds its session. */
   async list(tenantId: string | undefined, replicaStaleMs: number): Promise<AgentView[]> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT a.id, a.tenant_id, a.name, a.group_name, a.transport, a.version, a.hostname, a.last_seen_at, a.revoked_at,
+      `SELECT a.id, a.tenant_id, a.name, a.group_name, a.transport, a.version, a.hostname, a.last_seen_at, a.revoked_at, a.profiles,
               s.replica_id, s.rtt_ms
          FROM agent a
          LEFT JOIN agent_session s ON s.agent_id = a.id
@@ -60,6 +70,7 @@ export class AgentsService {
       revokedAt: row['revoked_at'] as Date | null,
       replicaId: (row['replica_id'] as string | null) ?? null,
       rttMs: row['replica_id'] != null ? ((row['rtt_ms'] as number | null) ?? null) : null,
+      profiles: (row['profiles'] as AgentProfile[] | null) ?? [],
     }));
   }
 
@@ -74,8 +85,18 @@ export class AgentsService {
     return agent;
   }
 
-  async recordSessionOpened(id: string, info: { version: string; transport: string; hostname: string }): Promise<void> {
-    await this.agents.update(id, { ...info, lastSeenAt: new Date() });
+  async recordSessionOpened(id: string, info: { version: string; transport: string; hostname: string; profiles: AgentProfile[] }): Promise<void> {
+    await this.db.query(`UPDATE agent SET version = $2, transport = $3, hostname = $4, profiles = $5::jsonb, last_seen_at = now() WHERE id = $1`, [
+      id,
+      info.version,
+      info.transport,
+      info.hostname,
+      JSON.stringify(info.profiles),
+    ]);
+  }
+
+  async recordProfiles(id: string, profiles: AgentProfile[]): Promise<void> {
+    await this.db.query(`UPDATE agent SET profiles = $2::jsonb WHERE id = $1`, [id, JSON.stringify(profiles)]);
   }
 
   async touch(ids: string[]): Promise<void> {

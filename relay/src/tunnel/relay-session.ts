@@ -10,6 +10,7 @@ import {
   type AgentFrame,
   type ByteChannel,
   type CommandBody,
+  type HealthReport,
   type Hello,
   type Limits,
   type RelayFrame,
@@ -41,6 +42,8 @@ export interface SessionHooks {
   onClose(session: RelaySession, reason: string): void;
   /** A connection was refused (bad handshake, bad frame); for metrics. */
   onRefused?(code: string): void;
+  /** The agent reported how its ERP profiles are doing. */
+  onHealth?(session: RelaySession, report: HealthReport): void;
 }
 
 export interface CallOptions {
@@ -311,6 +314,9 @@ export class RelaySession {
         return;
       case 'error':
         this.log.warn({ code: frame.error.code, reason: frame.error.message }, 'agent reported a session error');
+        return;
+      case 'health':
+        this.hooks.onHealth?.(this, frame.health);
         return;
       case 'hello':
       case 'auth_proof':

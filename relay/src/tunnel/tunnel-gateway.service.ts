@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ByteChannel, Transport } from '@mlc/tunnel';
+import type { ByteChannel, HealthReport, Transport } from '@mlc/tunnel';
 import { TunnelError } from '@mlc/tunnel';
 import { AgentsService } from '../agents/agents.service.js';
 import { RELAY_CONFIG, RELAY_LOGGER } from '../common/tokens.js';
@@ -49,6 +49,7 @@ export class TunnelGateway {
         onOpen: (s) => this.opened(s),
         onClose: (s, reason) => this.closed(s, reason),
         onRefused: (code) => this.metrics.handshakes.inc({ outcome: code }),
+        onHealth: (s, report) => this.healthReported(s, report),
       },
       this.log,
     );
@@ -85,8 +86,15 @@ export class TunnelGateway {
     superseded?.refuse(new TunnelError('PROTOCOL_VIOLATION', 'superseded by a newer session of the same agent'));
     const hello = session.hello;
     const info = { version: hello?.agent_version ?? '', transport: transportName(session.transport), hostname: hello?.hostname ?? '' };
-    this.agents.recordSessionOpened(session.agent.id, info).catch((err: unknown) => this.log.error({ err }, 'could not record agent session'));
+    // Until the agent reports their health, its profiles are known by name and kind only.
+    const profiles = (hello?.profiles ?? []).map((p) => ({ name: p.name, kind: p.kind, reachable: null, detail: 'not checked yet', checkedAt: null }));
+    this.agents.recordSessionOpened(session.agent.id, { ...info, profiles }).catch((err: unknown) => this.log.error({ err }, 'could not record agent session'));
     this.router.sessionOpened(session).catch((err: unknown) => this.log.error({ err }, 'could not publish agent session'));
+  }
+
+  private healthReported(session: RelaySession, report: HealthReport): void {
+    const profiles = report.profiles.map((p) => ({ name: p.name, kind: p.kind, reachable: p.reachable, detail: p.detail, checkedAt: new Date(Number(p.checked_at_ms)).toISOString() }));
+    this.agents.recordProfiles(session.agent.id, profiles).catch((err: unknown) => this.log.error({ err }, 'could not record profile health'));
   }
 
   private closed(session: RelaySession, reason: string): void {
