@@ -8,6 +8,8 @@ import { AGENT_VERSION } from './version.js';
 import { startStatusServer } from './health/status-server.js';
 import { statusEndpoint } from './health/status-endpoint.js';
 import type { AgentStatus } from './health/agent-status.js';
+import { AgentMetrics } from './health/agent-metrics.js';
+import { parseMetricsListen, startMetricsServer } from './health/metrics-server.js';
 
 export interface DaemonOptions {
   config: AgentConfig;
@@ -34,6 +36,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const sap = options.sap;
   // The relay learns each profile's name and kind, never its connection or password.
   const profiles = options.config.profiles.map(({ name, kind }) => ({ name, kind }));
+  const metrics = new AgentMetrics();
   const client = new TunnelClient({
     config: options.config,
     identity: { agentId: options.config.agentId, privateKey: options.privateKey, version: AGENT_VERSION, profiles },
@@ -42,7 +45,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     log: options.log,
     health: sap ? () => sap.health(healthMaxAgeMs()) : undefined,
     healthIntervalMs: Number(process.env['MLC_HEALTH_REPORT_INTERVAL_MS'] ?? 60_000),
+    events: metrics,
   });
+  metrics.observe({ tunnel: () => client.status, inFlight: () => client.inFlight, rttMs: () => client.rttMs, rfcPools: () => sap?.poolStatus() ?? [] });
+  const metricsAddress = options.config.metricsListen ? parseMetricsListen(options.config.metricsListen) : undefined;
+  const metricsServer = metricsAddress ? (await startMetricsServer(metricsAddress, metrics.registry, options.log)).server : undefined;
   const shutdown = (signal: string): void => {
     options.log.info({ signal, inFlight: client.inFlight }, 'stopping: draining in-flight commands');
     setTimeout(() => {
@@ -57,6 +64,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   options.log.info({ relay: options.config.relay.httpUrl, transport: options.transport, version: AGENT_VERSION }, 'agent starting');
   const code = await client.run();
   statusServer?.close();
+  metricsServer?.close();
   options.log.info({ code }, 'agent stopped');
   return code;
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseMetricsListen } from '../health/metrics-server.js';
 import { policySchema, profilesSchema } from './sap-profile.schema.js';
 
 export const TRANSPORT_MODES = ['auto', 'grpc', 'websocket'] as const;
@@ -25,6 +26,8 @@ const configSchema = z.object({
   profiles: profilesSchema.default([]),
   /** What the relay may do on those systems; everything not listed is denied. */
   policy: policySchema.default({ functionModules: [], tables: {} }),
+  /** Serve Prometheus metrics at http://HOST:PORT/metrics; "PORT" alone means 127.0.0.1. Off when unset. */
+  metricsListen: z.string().refine((value) => parseMetricsListen(value) !== undefined, 'must be PORT or HOST:PORT (a bare port binds 127.0.0.1)').optional(),
 });
 
 export type AgentConfig = z.infer<typeof configSchema>;

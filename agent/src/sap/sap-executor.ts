@@ -1,4 +1,4 @@
-import { LUW_FUNCTION_MODULES, NodeRfcConnectionPool, TableReadStrategy, loadRfcModule, runRfcTransaction, withConnection, type RfcConnectionPool, type RfcParams } from '@mlc/sap';
+import { LUW_FUNCTION_MODULES, NodeRfcConnectionPool, TableReadStrategy, loadRfcModule, runRfcTransaction, withConnection, type RfcConnectionPool, type RfcParams, type RfcPoolStatus } from '@mlc/sap';
 import { TunnelError, type RfcCallCommand, type RfcReadTableCommand, type RfcTransactionCommand, type ResultBody } from '@mlc/tunnel';
 import type { Logger } from 'pino';
 import type { AgentPolicy, SapProfile } from '../config/sap-profile.schema.js';
@@ -18,6 +18,8 @@ interface SapSystem {
   /** node-rfc parameters with the decrypted password; never logged, never sent. */
   connectionParameters: Record<string, string>;
   pool?: Promise<RfcConnectionPool>;
+  /** The pool once its RFC module has loaded, for the metrics. */
+  loadedPool?: RfcConnectionPool;
   reader: TableReadStrategy;
   /** The last RFC_PING probe, for `mlc-agent status`. */
   health?: ProfileHealth;
@@ -139,6 +141,11 @@ export class SapExecutor {
     );
   }
 
+  /** Each loaded pool's leases, queue and cap (a profile whose RFC module never loaded has none). */
+  poolStatus(): Array<{ profile: string; status: RfcPoolStatus }> {
+    return [...this.systems.values()].flatMap((system) => (system.loadedPool ? [{ profile: system.profile.name, status: system.loadedPool.status }] : []));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.systems.values()].map(async (system) => (await system.pool?.catch(() => undefined))?.close()));
   }
@@ -152,9 +159,10 @@ export class SapExecutor {
   private pool(system: SapSystem): Promise<RfcConnectionPool> {
     if (!system.pool) {
       const { profile } = system;
-      system.pool = loadRfcModule(profile.rfcModule).then(
-        (module) => new NodeRfcConnectionPool(module, { connectionParameters: system.connectionParameters, maxConnections: profile.maxConnections, callTimeoutSeconds: profile.callTimeoutSeconds }),
-      );
+      system.pool = loadRfcModule(profile.rfcModule).then((module) => {
+        system.loadedPool = new NodeRfcConnectionPool(module, { connectionParameters: system.connectionParameters, maxConnections: profile.maxConnections, callTimeoutSeconds: profile.callTimeoutSeconds });
+        return system.loadedPool;
+      });
       // A module that failed to load may load after the operator fixes it: try again next time.
       system.pool.catch(() => (system.pool = undefined));
     }

@@ -20,6 +20,7 @@ import {
 import type { Logger } from 'pino';
 import { COMMAND_KINDS, STREAMED_COMMANDS, runCommand, type CommandContext } from '../commands/command-handlers.js';
 import { StreamWriter } from './stream-writer.js';
+import type { AgentMetricEvents } from '../health/agent-metrics.js';
 
 // A child logger per command costs a bindings serialisation on the hot path; most commands never
 // log, so it is made on first use.
@@ -81,6 +82,7 @@ export class AgentSession {
     readonly transport: Transport,
     private readonly identity: AgentIdentity,
     logger: Logger,
+    private readonly events?: AgentMetricEvents,
   ) {
     this.log = logger.child({ transport });
     this.done = new Promise((resolve) => (this.resolveEnd = resolve));
@@ -220,10 +222,15 @@ export class AgentSession {
     this.running.set(command.id, { abort, writer });
     const deadline = setTimeout(() => abort.abort(new TunnelError('DEADLINE_EXCEEDED', `deadline of ${command.deadline_ms} ms passed`)), command.deadline_ms || 30_000);
     const context = commandContext(this.log, command, abort.signal, writer);
+    const settled = this.events?.commandStarted(command.body);
     runCommand(command, context)
-      .then((body) => this.send({ kind: 'result', result: { command_id: command.id, ...body } }))
+      .then((body) => {
+        settled?.('ok');
+        this.send({ kind: 'result', result: { command_id: command.id, ...body } });
+      })
       .catch((err: unknown) => {
         const error = toTunnelError(abort.signal.aborted ? (abort.signal.reason ?? err) : err);
+        settled?.(error.code);
         if (error.code === 'CANCELLED' || error.code === 'DEADLINE_EXCEEDED') context.log.info({ code: error.code, reason: error.message }, 'command cancelled');
         else if (error.code === 'INTERNAL') context.log.error({ err }, 'command failed');
         this.send({ kind: 'result', result: { command_id: command.id, error: error.toWire() } });

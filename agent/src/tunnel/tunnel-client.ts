@@ -7,6 +7,7 @@ import { AgentSession, type AgentIdentity, type SessionEnd } from './agent-sessi
 import { backoffDelay } from './backoff.js';
 import { RecentErrors } from '../health/recent-errors.js';
 import type { ProfileHealth } from '../health/agent-status.js';
+import type { AgentMetricEvents } from '../health/agent-metrics.js';
 
 export interface TunnelClientOptions {
   /** Where the relay is; the rest of the agent's config is not the tunnel's business. */
@@ -21,6 +22,8 @@ export interface TunnelClientOptions {
   /** How the ERP profiles are doing; reported after each connect and then every healthIntervalMs. */
   health?: () => Promise<ProfileHealth[]>;
   healthIntervalMs?: number;
+  /** Reconnects and commands, for the Prometheus metrics. */
+  events?: AgentMetricEvents;
 }
 
 /** Refusals no reconnect can fix: the agent stops and says what to do. */
@@ -81,8 +84,10 @@ export class TunnelClient {
         this.status.connectedSince = undefined;
         waitMs = this.afterSession(end);
         if (waitMs < 0) return EXIT_CONFIG;
+        if (!this.stopped) this.options.events?.reconnecting('session_ended');
       } else {
         failures += 1;
+        this.options.events?.reconnecting('connect_failed');
         waitMs = Math.max(attempt.retryAfterMs, backoffDelay(failures, this.options.backoffBaseMs ?? 500, this.options.backoffCapMs ?? 30_000));
         this.log.warn({ waitMs, failures, reason: attempt.reason }, 'could not connect to the relay; retrying');
       }
@@ -197,7 +202,7 @@ export class TunnelClient {
     const connectTimeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const connectOptions: ConnectOptions = { ca: this.options.ca, maxFrameBytes: 64 * 1024 * 1024, connectTimeoutMs };
     const opened: OpenedChannel = transport === 'TRANSPORT_GRPC' ? await openGrpc(url, connectOptions) : await openWebSocket(url, connectOptions);
-    const session = new AgentSession(opened.channel, transport, this.options.identity, this.log);
+    const session = new AgentSession(opened.channel, transport, this.options.identity, this.log, this.options.events);
     const timeout = setTimeout(() => session.close(`relay did not accept the agent within ${connectTimeoutMs} ms`), connectTimeoutMs);
     try {
       const welcome = await session.established;
