@@ -1,5 +1,8 @@
 // The admin console: plain ES modules against /console/api. The session is an HttpOnly cookie;
 // state-changing calls carry the CSRF token /me returns.
+import { openApiTokens } from './api-tokens.js';
+import { closeConnections, openConnections, takeOAuthOutcome } from './connections.js';
+
 const $ = (id) => document.getElementById(id);
 const state = { me: undefined, tenant: undefined, page: 'agents', events: undefined };
 
@@ -13,7 +16,7 @@ async function api(method, path, body) {
 }
 
 function show(page) {
-  for (const id of ['login-page', 'agents-page', 'audit-page']) $(id).hidden = id !== `${page}-page`;
+  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `${page}-page`;
   for (const tab of document.querySelectorAll('.tab')) tab.classList.toggle('active', tab.dataset.page === page);
   $('nav').hidden = page === 'login';
   state.page = page;
@@ -102,7 +105,12 @@ async function renderAudit() {
 
 async function open(page) {
   show(page);
-  if (page === 'agents') {
+  document.querySelectorAll('.owner-only').forEach((el) => (el.hidden = role() !== 'owner'));
+  if (page !== 'connections') closeConnections();
+  const ctx = { api, tenant: state.tenant, role: role(), guarded };
+  if (page === 'connections') await openConnections(ctx);
+  else if (page === 'tokens') await openApiTokens(ctx);
+  else if (page === 'agents') {
     document.querySelectorAll('.operator-only').forEach((el) => (el.hidden = role() === 'viewer'));
     renderAgents(await api('GET', `/tenants/${encodeURIComponent(state.tenant)}/agents`));
     watchAgents();
@@ -132,13 +140,15 @@ async function start() {
   $('who').textContent = state.me.email;
   const select = $('tenant');
   select.replaceChildren(...state.me.tenants.map((t) => Object.assign(document.createElement('option'), { value: t.name, textContent: `${t.name} (${t.role})` })));
-  state.tenant = state.me.tenants[0]?.name;
+  const outcome = takeOAuthOutcome();
+  state.tenant = (state.me.tenants.find((t) => t.id === outcome?.tenantId) ?? state.me.tenants[0])?.name;
   if (!state.tenant) {
     show('agents');
     $('error').textContent = 'You are not a member of any tenant yet; ask an owner to add you.';
     return;
   }
-  await guarded(() => open('agents'));
+  select.value = state.tenant;
+  await guarded(() => open(location.hash === '#connections' ? 'connections' : 'agents'));
 }
 
 $('login').addEventListener('submit', async (event) => {

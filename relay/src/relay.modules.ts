@@ -17,6 +17,7 @@ import { ENTITIES } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { RelayMetrics } from './metrics/relay-metrics.service.js';
+import { ZohoCreditMetrics } from './metrics/zoho-credit.metrics.js';
 import { SapCommands } from './sap/sap-commands.service.js';
 import { TenantEntity } from './tenants/tenant.entity.js';
 import { TenantsService } from './tenants/tenants.service.js';
@@ -75,7 +76,7 @@ export class RelayAppModule {
     return {
       module: RelayAppModule,
       imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule],
-      providers: [AdminTokenGuard, SapCommands],
+      providers: [AdminTokenGuard, SapCommands, ZohoCreditMetrics],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, MetricsController],
     };
   }

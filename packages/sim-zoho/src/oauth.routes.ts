@@ -104,7 +104,9 @@ export function handleAccounts(ctx: SimContext, request: RouteRequest): void {
   if (method === 'POST' && path === '/oauth/v2/auth/approve') {
     const params = new URLSearchParams(request.body);
     checkAuthorizeRequest(ctx, params);
-    if (params.get('decision') !== 'accept') throw redirectWith(params.get('redirect_uri') ?? '', { error: 'access_denied' });
+    // RFC 6749 4.1.2.1: an error response carries the client's state too, so it can tell which request failed.
+    const state = params.get('state');
+    if (params.get('decision') !== 'accept') throw redirectWith(params.get('redirect_uri') ?? '', { error: 'access_denied', ...(state === null ? {} : { state }) });
     throw approvedRedirect(ctx, params);
   }
   if (method === 'POST' && path === '/oauth/v2/token') {

@@ -38,7 +38,9 @@ describe('OAuth ({accounts}/oauth/v2/...)', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: `${query}&decision=deny`,
       });
-      expect(new URL(denied.headers.get('location') ?? '').searchParams.get('error')).to.equal('access_denied');
+      const deniedAt = new URL(denied.headers.get('location') ?? '');
+      expect(deniedAt.searchParams.get('error')).to.equal('access_denied');
+      expect(deniedAt.searchParams.get('state')).to.equal('xyz');
     });
 
     it('rejects an unknown client and a redirect_uri the client did not register', async () => {

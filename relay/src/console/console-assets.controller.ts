@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 const ASSET_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
+  'api-tokens.js': 'text/javascript; charset=utf-8',
+  'connections.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 };
 

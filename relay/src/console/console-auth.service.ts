@@ -9,8 +9,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export interface ConsolePrincipal {
   userId: string;
+  /** Who the audit names: the user's email, or `api-token:NAME`. */
   email: string;
   csrfToken: string;
+  /** Set when the caller is an API token rather than a signed-in user. */
+  apiTokenId?: string;
   memberships: Membership[];
 }
 

@@ -46,6 +46,11 @@ export class ZohoClientsService {
     return this.clients.get(tenantId)?.zoho.client.budget.usage();
   }
 
+  /** Every tenant with a client on this replica, and its budget now (for the metrics). */
+  allUsage(): Array<{ tenantId: string; usage: ZohoBudgetUsage }> {
+    return [...this.clients].map(([tenantId, { zoho }]) => ({ tenantId, usage: zoho.client.budget.usage() }));
+  }
+
   forget(tenantId: string): void {
     this.clients.delete(tenantId);
   }

@@ -13,6 +13,7 @@ import { ZohoEventsService } from './zoho-events.service.js';
 import { ZohoOAuthController } from './zoho-oauth.controller.js';
 import { ZohoRecordStore } from './zoho-record-store.service.js';
 import { ZohoSchedulerService } from './zoho-scheduler.service.js';
+import { ZohoStatusService } from './zoho-status.service.js';
 import { ZohoTokenService } from './zoho-token.service.js';
 import { ZohoWebhookController } from './zoho-webhook.controller.js';
 import { ZohoWebhookService } from './zoho-webhook.service.js';
@@ -40,8 +41,9 @@ import { SYSTEM_CLOCK, ZOHO_OAUTH, type Clock } from './zoho.tokens.js';
     ZohoChannelsService,
     ZohoWebhookService,
     ZohoSchedulerService,
+    ZohoStatusService,
   ],
   controllers: [ZohoAdminController, ZohoOAuthController, ZohoWebhookController],
-  exports: [ZohoTokenService, ZohoClientsService, ZohoChannelsService, ZohoEventsService, ZohoSchedulerService],
+  exports: [ZohoTokenService, ZohoClientsService, ZohoChannelsService, ZohoEventsService, ZohoSchedulerService, ZohoConnectService, ZohoDisconnectService, ZohoStatusService],
 })
 export class ZohoModule {}
