@@ -8,6 +8,7 @@ import { AgentEntity } from './agents/agent.entity.js';
 import { AgentsService } from './agents/agents.service.js';
 import { EnrollmentController } from './agents/enrollment.controller.js';
 import { ConsoleModule } from './console/console.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { EnrollmentTokenEntity } from './agents/enrollment-token.entity.js';
 import { EnrollmentService } from './agents/enrollment.service.js';
 import type { Logger } from './common/logger.js';
@@ -75,7 +76,7 @@ export class RelayAppModule {
   static forContext(context: RelayContext): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule],
+      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule, OpenApiModule],
       providers: [AdminTokenGuard, SapCommands, ZohoCreditMetrics],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, MetricsController],
     };

@@ -7,6 +7,7 @@ import { ApiTokenService } from './api-token.service.js';
 import { requireRole, type ConsolePrincipal } from './console-auth.service.js';
 import { ConsoleRepository, ROLES } from './console.repository.js';
 import { ConsoleSessionGuard, type ConsoleRequest } from './console-session.guard.js';
+import { ApiRoute } from '../openapi/api-route.decorator.js';
 
 export const apiTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -38,12 +39,14 @@ export class ApiTokensController {
     private readonly repository: ConsoleRepository,
   ) {}
 
+  @ApiRoute({ summary: "The tenant's API tokens, never the tokens themselves (owner, signed in)", response: z.array(apiTokenView) })
   @Get()
   async list(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Promise<ApiTokenView[]> {
     const membership = requireRole(signedInUser(request), tenant, 'owner');
     return (await this.tokens.list(membership.tenantId)).map(viewOf);
   }
 
+  @ApiRoute({ summary: 'Create an API token; the answer is the only time it is shown (owner, signed in)', body: apiTokenBody, response: issuedApiTokenView })
   @Post()
   @HttpCode(201)
   async create(@Req() request: ConsoleRequest, @Param('tenant') tenant: string, @Body() body: unknown): Promise<ApiTokenView & { token: string }> {
@@ -56,6 +59,7 @@ export class ApiTokensController {
     return { ...viewOf(issued.row), token: issued.token };
   }
 
+  @ApiRoute({ summary: 'Revoke an API token: it stops working at once (owner, signed in)', response: apiTokenView })
   @Post(':id/revoke')
   @HttpCode(200)
   async revoke(@Req() request: ConsoleRequest, @Param('tenant') tenant: string, @Param('id') id: string): Promise<ApiTokenView> {

@@ -10,6 +10,8 @@ import type { RelayConfig } from '../config/relay-config.js';
 import { ConsoleAuthService, requireRole, type ConsolePrincipal } from './console-auth.service.js';
 import { ConsoleRepository, type AuditEntry } from './console.repository.js';
 import { ConsoleSessionGuard, type ConsoleRequest } from './console-session.guard.js';
+import { ApiRoute } from '../openapi/api-route.decorator.js';
+import { agentView, auditQuery, auditView, enrollmentTokenView, meView, okView, revokedAgentView } from './console-api.schemas.js';
 import { SESSION_COOKIE, clearedSessionCookie, readCookie, sessionCookie } from './session-cookie.js';
 
 const loginBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) });
@@ -32,6 +34,7 @@ export class ConsoleApiController {
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
   ) {}
 
+  @ApiRoute({ summary: 'Sign in: sets the HttpOnly session cookie', body: loginBody, response: okView })
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: unknown, @Res({ passthrough: true }) response: CookieResponse): Promise<{ ok: true }> {
@@ -42,6 +45,7 @@ export class ConsoleApiController {
     return { ok: true };
   }
 
+  @ApiRoute({ summary: 'Sign out: ends the session', response: okView })
   @Post('logout')
   @HttpCode(200)
   @UseGuards(ConsoleSessionGuard)
@@ -52,6 +56,7 @@ export class ConsoleApiController {
     return { ok: true };
   }
 
+  @ApiRoute({ summary: 'Who is calling: email, CSRF token, tenants and roles', response: meView })
   @Get('me')
   @UseGuards(ConsoleSessionGuard)
   me(@Req() request: ConsoleRequest): { email: string; csrf_token: string; tenants: Array<{ id: string; name: string; role: string }> } {
@@ -59,6 +64,7 @@ export class ConsoleApiController {
     return { email: principal.email, csrf_token: principal.csrfToken, tenants: principal.memberships.map((m) => ({ id: m.tenantId, name: m.tenantName, role: m.role })) };
   }
 
+  @ApiRoute({ summary: "The tenant's agents: state, version, transport, latency, ERP profiles (viewer)", response: z.array(agentView) })
   @Get('tenants/:tenant/agents')
   @UseGuards(ConsoleSessionGuard)
   async listAgents(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Promise<AgentView[]> {
@@ -67,6 +73,7 @@ export class ConsoleApiController {
   }
 
   /** Server-sent events: the tenant's agent list whenever it changes, so the page stays live. */
+  @ApiRoute({ summary: 'Live agent list: an `agents` event with the whole list whenever it changes (viewer)' })
   @Sse('tenants/:tenant/events')
   @UseGuards(ConsoleSessionGuard)
   events(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Observable<MessageEvent> {
@@ -79,6 +86,7 @@ export class ConsoleApiController {
     );
   }
 
+  @ApiRoute({ summary: 'Revoke an agent: it is disconnected and can never connect again (operator)', response: revokedAgentView })
   @Post('tenants/:tenant/agents/:id/revoke')
   @HttpCode(200)
   @UseGuards(ConsoleSessionGuard)
@@ -92,6 +100,7 @@ export class ConsoleApiController {
     return { id, revoked_at: revoked.revokedAt?.toISOString() };
   }
 
+  @ApiRoute({ summary: 'Create a single-use enrollment token for a new agent (operator)', body: tokenBody, response: enrollmentTokenView })
   @Post('tenants/:tenant/enrollment-tokens')
   @HttpCode(201)
   @UseGuards(ConsoleSessionGuard)
@@ -105,6 +114,7 @@ export class ConsoleApiController {
     return { token: issued.token, group: issued.groupName, expires_at: issued.expiresAt.toISOString() };
   }
 
+  @ApiRoute({ summary: 'The admin actions in this tenant, newest first (viewer)', query: auditQuery, response: auditView })
   @Get('tenants/:tenant/audit')
   @UseGuards(ConsoleSessionGuard)
   async audit(@Req() request: ConsoleRequest, @Param('tenant') tenant: string, @Query('limit') limit?: string): Promise<AuditEntry[]> {

@@ -9,6 +9,8 @@ import { ZohoStatusService, type ZohoStatusView } from '../zoho/zoho-status.serv
 import { requireRole, type ConsolePrincipal } from './console-auth.service.js';
 import { ConsoleRepository } from './console.repository.js';
 import { ConsoleSessionGuard, type ConsoleRequest } from './console-session.guard.js';
+import { ApiRoute } from '../openapi/api-route.decorator.js';
+import { consoleZohoView, zohoConnectStartView, zohoDisconnectedView } from './console-api.schemas.js';
 
 export interface ConsoleZohoView {
   /** Whether this relay has a Zoho client (ZOHO_CLIENT_ID); without one nobody can connect. */
@@ -30,6 +32,7 @@ export class ConsoleZohoController {
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
   ) {}
 
+  @ApiRoute({ summary: "The tenant's Zoho connection: status, region, edition, credits, watch channels (viewer)", response: consoleZohoView })
   @Get()
   async status(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Promise<ConsoleZohoView> {
     const membership = requireRole(principalOf(request), tenant, 'viewer');
@@ -37,6 +40,7 @@ export class ConsoleZohoController {
   }
 
   /** Server-sent events: the connection whenever it changes (status, credits, channel renewals). */
+  @ApiRoute({ summary: 'Live Zoho connection: a `zoho` event whenever it changes (viewer)' })
   @Sse('events')
   events(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Observable<MessageEvent> {
     const membership = requireRole(principalOf(request), tenant, 'viewer');
@@ -49,6 +53,7 @@ export class ConsoleZohoController {
   }
 
   /** Connect or reconnect: the browser is sent to `authorize_url` and comes back to the console. */
+  @ApiRoute({ summary: 'Connect or reconnect Zoho: answers the consent URL; Zoho sends the browser back to the console (owner)', response: zohoConnectStartView })
   @Post('connect')
   @HttpCode(201)
   async connect(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Promise<{ authorize_url: string; expires_at: string }> {
@@ -59,6 +64,7 @@ export class ConsoleZohoController {
     return { authorize_url: started.authorizeUrl, expires_at: started.expiresAt.toISOString() };
   }
 
+  @ApiRoute({ summary: 'Disconnect Zoho: stops the watch channels, revokes and forgets the tokens (owner)', response: zohoDisconnectedView })
   @Post('disconnect')
   @HttpCode(200)
   async disconnect(@Req() request: ConsoleRequest, @Param('tenant') tenant: string): Promise<{ status: 'disconnected' }> {
