@@ -1,8 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
-import { useSapExecutor } from './commands/command-handlers.js';
+import { useSapExecutor, useX3Executor } from './commands/command-handlers.js';
 import type { AgentConfig, TransportMode } from './config/agent-config.js';
 import type { SapExecutor } from './sap/sap-executor.js';
+import type { X3Executor } from './x3/x3-executor.js';
+import type { ProfileHealth } from './health/agent-status.js';
 import { TunnelClient } from './tunnel/tunnel-client.js';
 import { AGENT_VERSION } from './version.js';
 import { startStatusServer } from './health/status-server.js';
@@ -21,6 +23,8 @@ export interface DaemonOptions {
   drainGraceMs?: number;
   /** Runs the rfc_* commands on the configured SAP profiles. */
   sap?: SapExecutor;
+  /** Runs http_request and x3_graphql on the configured Sage X3 profiles. */
+  x3?: X3Executor;
   /** The agent home; with it, `mlc-agent status` can ask this process how it is doing. */
   home?: string;
 }
@@ -32,6 +36,7 @@ export interface DaemonOptions {
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const drainGraceMs = options.drainGraceMs ?? Number(process.env['MLC_DRAIN_GRACE_MS'] ?? 25_000);
   useSapExecutor(options.sap);
+  useX3Executor(options.x3);
   if (options.sap) await options.sap.check(options.log);
   const sap = options.sap;
   // The relay learns each profile's name and kind, never its connection or password.
@@ -43,7 +48,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     transport: options.transport,
     ca: options.ca,
     log: options.log,
-    health: sap ? () => sap.health(healthMaxAgeMs()) : undefined,
+    health: sap || options.x3 ? () => profileHealth(options) : undefined,
     healthIntervalMs: Number(process.env['MLC_HEALTH_REPORT_INTERVAL_MS'] ?? 60_000),
     events: metrics,
   });
@@ -76,6 +81,12 @@ function healthMaxAgeMs(): number {
   return Number(process.env['MLC_PROFILE_HEALTH_MAX_AGE_MS'] ?? 30_000);
 }
 
+/** Every ERP profile's health, SAP and Sage X3 alike. */
+async function profileHealth(options: DaemonOptions): Promise<ProfileHealth[]> {
+  const [sap, x3] = await Promise.all([options.sap?.health(healthMaxAgeMs()) ?? [], options.x3?.health(healthMaxAgeMs()) ?? []]);
+  return [...sap, ...x3];
+}
+
 async function snapshotStatus(client: TunnelClient, options: DaemonOptions): Promise<AgentStatus> {
   const { status } = client;
   return {
@@ -93,6 +104,6 @@ async function snapshotStatus(client: TunnelClient, options: DaemonOptions): Pro
     },
     commandsInFlight: client.inFlight,
     recentErrors: client.recentErrors.list(),
-    profiles: options.sap ? await options.sap.health(healthMaxAgeMs()) : [],
+    profiles: await profileHealth(options),
   };
 }

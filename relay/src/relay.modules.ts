@@ -20,6 +20,8 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { RelayMetrics } from './metrics/relay-metrics.service.js';
 import { ZohoCreditMetrics } from './metrics/zoho-credit.metrics.js';
 import { SapCommands } from './sap/sap-commands.service.js';
+import { X3Commands } from './sage-x3/x3-commands.service.js';
+import { X3DiagnosticsController } from './admin/x3-diagnostics.controller.js';
 import { TenantEntity } from './tenants/tenant.entity.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { AgentChannel } from './tunnel/agent-channel.service.js';
@@ -77,8 +79,8 @@ export class RelayAppModule {
     return {
       module: RelayAppModule,
       imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule, OpenApiModule],
-      providers: [AdminTokenGuard, SapCommands, ZohoCreditMetrics],
-      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, MetricsController],
+      providers: [AdminTokenGuard, SapCommands, X3Commands, ZohoCreditMetrics],
+      controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, X3DiagnosticsController, MetricsController],
     };
   }
 }

@@ -12,6 +12,8 @@ import { AGENT_VERSION } from '../version.js';
 import { runDaemon } from '../daemon.js';
 import { SapExecutor } from '../sap/sap-executor.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { isSageX3Profile, isSapProfile } from '../config/sap-profile.schema.js';
+import { X3Executor } from '../x3/x3-executor.js';
 import { EXIT_CRITICAL, EXIT_UNKNOWN, formatStatus, statusExitCode } from '../health/agent-status.js';
 import { AgentNotRunningError, readAgentStatus } from '../health/status-client.js';
 import { statusEndpoint } from '../health/status-endpoint.js';
@@ -50,9 +52,13 @@ program
     const ca = config.caFile ? await readCa(config.caFile) : undefined;
     const log = pino({ level: options.logLevel, base: { svc: 'agent', agent: config.agentId } });
     const secrets = config.profiles.length > 0 ? await SecretBox.open(home) : undefined;
-    const sap = new SapExecutor(config.profiles, config.policy, secrets);
-    log.info({ uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4), profiles: config.profiles.map((p) => p.name) }, 'SAP executor configured');
-    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log, sap, home });
+    const sapProfiles = config.profiles.filter(isSapProfile);
+    const x3Profiles = config.profiles.filter(isSageX3Profile);
+    const sap = new SapExecutor(sapProfiles, config.policy, secrets);
+    log.info({ uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4), profiles: sapProfiles.map((p) => p.name) }, 'SAP executor configured');
+    const x3 = x3Profiles.length > 0 ? new X3Executor(x3Profiles, config.policy.x3, secrets, home, log) : undefined;
+    if (x3) log.info({ profiles: x3.profileNames }, 'Sage X3 executor configured');
+    const code = await runDaemon({ config, privateKey, ca, transport: options.transport ?? config.transport, log, sap, x3, home });
     process.exit(code);
   });
 
@@ -96,7 +102,8 @@ program
     const config = await readAgentConfig(home);
     const privateKey = await loadIdentity(home);
     const ca = config.caFile ? await readCa(config.caFile) : undefined;
-    const sap = config.profiles.length > 0 ? new SapExecutor(config.profiles, config.policy, await SecretBox.open(home)) : undefined;
+    const sapProfiles = config.profiles.filter(isSapProfile);
+    const sap = sapProfiles.length > 0 ? new SapExecutor(sapProfiles, config.policy, await SecretBox.open(home)) : undefined;
     const results = await runDoctor({ config, privateKey, ca, sap });
     await sap?.close();
     process.stdout.write(options.json ? `${JSON.stringify({ results })}\n` : `${formatResults(results)}\n`);

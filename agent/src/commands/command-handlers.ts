@@ -3,6 +3,7 @@ import { TunnelError, type Command, type CommandBodies, type CommandKind, type R
 import type { Logger } from 'pino';
 import type { SapExecutor } from '../sap/sap-executor.js';
 import type { StreamWriter } from '../tunnel/stream-writer.js';
+import type { X3Executor } from '../x3/x3-executor.js';
 
 export interface CommandContext {
   signal: AbortSignal;
@@ -29,6 +30,18 @@ export function useSapExecutor(executor: SapExecutor | undefined): void {
 function sap(): SapExecutor {
   if (!sapExecutor) throw new TunnelError('INVALID_ARGUMENT', 'this agent has no SAP profiles configured', { detail: { field: 'profile' } });
   return sapExecutor;
+}
+
+// Likewise the Sage X3 executor, which holds each profile's token and clock skew.
+let x3Executor: X3Executor | undefined;
+
+export function useX3Executor(executor: X3Executor | undefined): void {
+  x3Executor = executor;
+}
+
+function x3(): X3Executor {
+  if (!x3Executor) throw new TunnelError('INVALID_ARGUMENT', 'this agent has no Sage X3 profiles configured', { detail: { field: 'profile' } });
+  return x3Executor;
 }
 
 /** Commands whose result is streamed in ResultChunks (they get a StreamWriter). */
@@ -61,6 +74,8 @@ const handlers: Handlers = {
   rfc_call: (body, context) => sap().rfcCall(body, context),
   rfc_transaction: (body, context) => sap().rfcTransaction(body, context),
   rfc_read_table: (body, context) => sap().rfcReadTable(body, context),
+  http_request: (body, context) => x3().httpRequest(body, context),
+  x3_graphql: (body, context) => x3().x3Graphql(body, context),
 };
 
 export const COMMAND_KINDS = Object.keys(handlers) as CommandKind[];
@@ -80,6 +95,10 @@ export function runCommand(command: Command, context: CommandContext): Promise<R
       return handlers.rfc_transaction(command.rfc_transaction, context);
     case 'rfc_read_table':
       return handlers.rfc_read_table(command.rfc_read_table, context);
+    case 'http_request':
+      return handlers.http_request(command.http_request, context);
+    case 'x3_graphql':
+      return handlers.x3_graphql(command.x3_graphql, context);
     default:
       return Promise.reject(new TunnelError('UNKNOWN_COMMAND', `this agent cannot run "${(command as { body?: string }).body ?? '(none)'}"`));
   }

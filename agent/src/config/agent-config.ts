@@ -25,7 +25,7 @@ const configSchema = z.object({
   /** ERP connection profiles; the relay addresses them by name and never sees their secrets. */
   profiles: profilesSchema.default([]),
   /** What the relay may do on those systems; everything not listed is denied. */
-  policy: policySchema.default({ functionModules: [], tables: {} }),
+  policy: policySchema.default({ functionModules: [], tables: {}, x3: {} }),
   /** Serve Prometheus metrics at http://HOST:PORT/metrics; "PORT" alone means 127.0.0.1. Off when unset. */
   metricsListen: z.string().refine((value) => parseMetricsListen(value) !== undefined, 'must be PORT or HOST:PORT (a bare port binds 127.0.0.1)').optional(),
 });

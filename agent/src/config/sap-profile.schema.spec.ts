@@ -23,7 +23,7 @@ describe('agent.json SAP profiles and policy', () => {
   it('defaults to no profiles and a policy that allows nothing', async () => {
     const config = await read(BASE);
     expect(config.profiles).to.deep.equal([]);
-    expect(config.policy).to.deep.equal({ functionModules: [], tables: {} });
+    expect(config.policy).to.deep.equal({ functionModules: [], tables: {}, x3: {} });
   });
 
   it('reads a profile with its defaults and a policy of exact names, prefixes and table caps', async () => {

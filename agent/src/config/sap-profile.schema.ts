@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sageX3ProfileSchema, x3PolicySchema, type SageX3Profile } from './x3-profile.schema.js';
 
 /**
  * A SAP system the agent can reach over RFC. The relay knows it only by `name` (and `kind`); the
@@ -37,12 +38,19 @@ export const policySchema = z
   .object({
     functionModules: z.array(z.string().regex(FM_PATTERN, 'an upper-case function module name, or a prefix ending in "*"')).default([]),
     tables: z.record(z.string().regex(TABLE_NAME, 'an upper-case table name'), z.object({ maxRows: z.number().int().positive() }).strict()).default({}),
+    /** Sage X3 profiles: allowed HTTP paths and GraphQL operations, by profile name. */
+    x3: x3PolicySchema.default({}),
   })
   .strict();
 
 export type AgentPolicy = z.infer<typeof policySchema>;
 
-export const profilesSchema = z.array(sapProfileSchema).superRefine((profiles, ctx) => {
+export type ErpProfile = SapProfile | SageX3Profile;
+
+export const isSapProfile = (profile: ErpProfile): profile is SapProfile => profile.kind === 'sap-rfc';
+export const isSageX3Profile = (profile: ErpProfile): profile is SageX3Profile => profile.kind === 'sage-x3';
+
+export const profilesSchema = z.array(z.discriminatedUnion('kind', [sapProfileSchema, sageX3ProfileSchema])).superRefine((profiles, ctx) => {
   const seen = new Set<string>();
   profiles.forEach((profile, index) => {
     if (seen.has(profile.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `profile name "${profile.name}" is used twice` });

@@ -53,7 +53,7 @@ export async function enroll(options: EnrollOptions): Promise<AgentConfig> {
     caFile: options.caFile,
     // Nothing is allowed until the operator adds profiles and a policy.
     profiles: [],
-    policy: { functionModules: [], tables: {} },
+    policy: { functionModules: [], tables: {}, x3: {} },
   };
   await writeAgentConfig(home, config);
   return config;

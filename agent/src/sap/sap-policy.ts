@@ -11,7 +11,7 @@ const TABLE_READ_FMS = new Set(['RFC_READ_TABLE', 'BBP_RFC_READ_TABLE', '/BODS/R
  * is logged here on the agent (the relay may be the one misbehaving) and names the rule.
  */
 export class SapPolicy {
-  constructor(private readonly policy: AgentPolicy) {}
+  constructor(private readonly policy: Pick<AgentPolicy, 'functionModules' | 'tables'>) {}
 
   assertFunctionModule(log: Logger, profile: string, functionModule: string): void {
     if (TABLE_READ_FMS.has(functionModule)) {

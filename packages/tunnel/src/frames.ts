@@ -112,6 +112,21 @@ export interface RfcReadTableCommand {
   page_size: number;
 }
 
+export interface HttpRequestCommand {
+  profile: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface X3GraphqlCommand {
+  profile: string;
+  query: string;
+  variables_json: string;
+  operation_name: string;
+}
+
 /** Command bodies by oneof name; a new command is a new entry here and in the .proto. */
 export interface CommandBodies {
   ping: PingCommand;
@@ -120,6 +135,8 @@ export interface CommandBodies {
   rfc_call: RfcCallCommand;
   rfc_transaction: RfcTransactionCommand;
   rfc_read_table: RfcReadTableCommand;
+  http_request: HttpRequestCommand;
+  x3_graphql: X3GraphqlCommand;
 }
 export type CommandKind = keyof CommandBodies;
 export type CommandBody = { [K in CommandKind]: { body: K } & Pick<CommandBodies, K> }[CommandKind];
@@ -158,12 +175,25 @@ export interface RfcTransactionResult {
   commit_return_json: string;
 }
 
+export interface HttpResponseResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface X3GraphqlResult {
+  data_json: string;
+  diagnoses_json: string;
+}
+
 export interface ResultBodies {
   ping: PingResult;
   echo: EchoResult;
   stream_end: StreamEnd;
   rfc_call: RfcCallResult;
   rfc_transaction: RfcTransactionResult;
+  http_response: HttpResponseResult;
+  x3_graphql: X3GraphqlResult;
 }
 export type ResultKind = keyof ResultBodies;
 export type ResultBody = { [K in ResultKind]: { body: K } & Pick<ResultBodies, K> }[ResultKind];

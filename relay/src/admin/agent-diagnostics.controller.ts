@@ -99,9 +99,11 @@ function summarize(result: Awaited<ReturnType<AgentChannel['call']>>): Record<st
       return { bytes: result.echo.payload.length };
     case 'stream_end':
       return { chunks: result.stream_end.chunks, bytes: Number(result.stream_end.bytes) };
-    // SAP commands have their own controller (sap-diagnostics.controller.ts); never sent from here.
+    // ERP commands have their own controllers (sap-, x3-diagnostics.controller.ts); never sent from here.
     case 'rfc_call':
     case 'rfc_transaction':
+    case 'http_response':
+    case 'x3_graphql':
       return { body: result.body };
   }
 }

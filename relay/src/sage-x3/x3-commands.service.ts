@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { TunnelError, type ResultBody } from '@mlc/tunnel';
+import pRetry from 'p-retry';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentChannel, type AgentCallOptions } from '../tunnel/agent-channel.service.js';
+
+/** An agent id, or how to find one: asked again before every attempt, so a retry can fail over. */
+export type AgentRef = string | (() => Promise<string>);
+
+export interface X3CallOptions extends AgentCallOptions {
+  /** Retries of a retryable failure (no web-service pool, volume throttling, a lock, the tunnel down); business errors never retry. Default 4. */
+  retries?: number;
+  /** First backoff in ms (then doubling, with jitter). Default 500. */
+  minBackoffMs?: number;
+}
+
+export interface X3GraphqlResult<T> {
+  data: T;
+  /** Warnings and information X3 returned beside the data. */
+  diagnoses: Array<{ severity: string; message: string }>;
+}
+
+export interface Api1QueryRequest {
+  /** An api1 class, e.g. BPCUSTOMER or SORDER. */
+  className: string;
+  /** The X3 folder (api1 endpoint). */
+  folder: string;
+  where?: string;
+  orderBy?: string;
+  /** Page size; X3's default is 20. */
+  count?: number;
+}
+
+export type X3Resource = Record<string, unknown>;
+
+/**
+ * The relay's typed way to use an agent's Sage X3 profile: GraphQL operations and REST api1 reads.
+ * Tokens never come here (the agent renews them). Retryable failures are retried with exponential
+ * backoff and jitter, honouring the agent's retry-after; business errors and policy denials come
+ * back at once as TunnelError.
+ */
+@Injectable()
+export class X3Commands {
+  constructor(private readonly channel: AgentChannel) {}
+
+  async graphql<T = unknown>(agent: AgentRef, profile: string, query: string, variables?: Record<string, unknown>, options: X3CallOptions = {}): Promise<X3GraphqlResult<T>> {
+    const body = { profile, query, variables_json: variables ? JSON.stringify(variables) : '', operation_name: '' };
+    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'x3_graphql', x3_graphql: body }, options)), 'x3_graphql');
+    return { data: JSON.parse(result.x3_graphql.data_json) as T, diagnoses: JSON.parse(result.x3_graphql.diagnoses_json || '[]') as X3GraphqlResult<T>['diagnoses'] };
+  }
+
+  /** One api1 record by key ($details); undefined when X3 answers 404. */
+  async api1Details(agent: AgentRef, profile: string, folder: string, className: string, key: string, options: X3CallOptions = {}): Promise<X3Resource | undefined> {
+    const path = `/api1/x3/erp/${folder}/${className}('${encodeURIComponent(key.replaceAll("'", "''"))}')?representation=${className}.$details`;
+    const response = await this.get(agent, profile, path, options);
+    if (response.status === 404) return undefined;
+    return JSON.parse(response.body.toString('utf8')) as X3Resource;
+  }
+
+  /** Every page of an api1 query, following $links.$next (keyset paging by key); each page retried on its own. */
+  async *api1Query(agent: AgentRef, profile: string, request: Api1QueryRequest, options: X3CallOptions = {}): AsyncGenerator<X3Resource[], { resources: number; pages: number }> {
+    const query = new URLSearchParams({ representation: `${request.className}.$query`, count: String(request.count ?? 20) });
+    if (request.where) query.set('where', request.where);
+    if (request.orderBy) query.set('orderBy', request.orderBy);
+    let path: string | undefined = `/api1/x3/erp/${request.folder}/${request.className}?${query}`;
+    let resources = 0;
+    let pages = 0;
+    while (path) {
+      const response = await this.get(agent, profile, path, options);
+      const page = JSON.parse(response.body.toString('utf8')) as { $resources?: X3Resource[]; $links?: { $next?: { $url?: string } } };
+      const batch = page.$resources ?? [];
+      resources += batch.length;
+      pages += 1;
+      yield batch;
+      const next = page.$links?.$next?.$url;
+      // X3 answers an absolute URL on its own host; the agent talks to that host itself.
+      path = next ? pathOf(next) : undefined;
+    }
+    return { resources, pages };
+  }
+
+  private async get(agent: AgentRef, profile: string, path: string, options: X3CallOptions): Promise<{ status: number; body: Buffer }> {
+    const body = { profile, method: 'GET', path, headers: {}, body: Buffer.alloc(0) };
+    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'http_request', http_request: body }, options)), 'http_response');
+    return { status: result.http_response.status, body: result.http_response.body };
+  }
+
+  private withRetry<T>(options: X3CallOptions, attempt: () => Promise<T>): Promise<T> {
+    return pRetry(attempt, {
+      retries: options.retries ?? 4,
+      factor: 2,
+      minTimeout: options.minBackoffMs ?? 500,
+      maxTimeout: 30_000,
+      randomize: true,
+      signal: options.signal,
+      shouldRetry: ({ error }) => error instanceof TunnelError && error.retryable,
+      // Honour the agent's retry-after when it asks for more than our backoff (not after the last attempt).
+      onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
+        if (retriesLeft > 0 && error instanceof TunnelError && error.retryable && error.retryAfterMs > retryDelay) await sleep(error.retryAfterMs - retryDelay);
+      },
+    });
+  }
+}
+
+function agentOf(ref: AgentRef): Promise<string> {
+  return typeof ref === 'string' ? Promise.resolve(ref) : ref();
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url, 'http://x3.invalid');
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+function expectBody<K extends ResultBody['body']>(result: ResultBody, kind: K): Extract<ResultBody, { body: K }> {
+  if (result.body !== kind) throw new TunnelError('PROTOCOL_VIOLATION', `the agent answered ${result.body} to ${kind}`);
+  return result as Extract<ResultBody, { body: K }>;
+}
