@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { MAX_SESSIONS_LIMIT } from './server/sim-config.js';
 import { startSimSapEcc } from './server/sim-sap-ecc.js';
+import { CommitJournalError } from './store/commit-journal.js';
 
 function integer(min: number, max: number): (value: string) => number {
   return (value) => {
@@ -38,13 +39,14 @@ const program = new Command()
   .option('--latency-ms <ms>', 'latency added to every call', integer(0, 600_000), 0)
   .option('--system-failure-rate <r>', 'share of calls ending in a short dump', rate, 0)
   .option('--communication-failure-rate <r>', 'share of calls whose connection drops', rate, 0)
-  .option('--gateway-down', 'start with the gateway down (connections refused)', false);
+  .option('--gateway-down', 'start with the gateway down (connections refused)', false)
+  .option('--data-dir <dir>', 'keep committed work in DIR so a restart (even after kill -9) has it; default: memory only');
 
 program.parse();
 const o = program.opts<{
   host: string; port: number; adminPort?: number; seed: number; customers: number; vendors: number; maxSessions: number; workProcesses?: number;
   vendorFm: string; wideRead: boolean; user: string; passwd: string; client: string; sysid: string; sysnr: string;
-  latencyMs: number; systemFailureRate: number; communicationFailureRate: number; gatewayDown: boolean;
+  latencyMs: number; systemFailureRate: number; communicationFailureRate: number; gatewayDown: boolean; dataDir?: string;
 }>();
 
 const sim = await startSimSapEcc({
@@ -52,10 +54,16 @@ const sim = await startSimSapEcc({
   maxSessions: o.maxSessions, workProcesses: o.workProcesses, vendorFm: o.vendorFm.toUpperCase(), wideRead: o.wideRead, users: { [o.user.toUpperCase()]: o.passwd },
   client: o.client, sysId: o.sysid, sysNr: o.sysnr,
   faults: { latencyMs: o.latencyMs, systemFailureRate: o.systemFailureRate, communicationFailureRate: o.communicationFailureRate, gatewayDown: o.gatewayDown },
+  dataDir: o.dataDir,
+}).catch((err: unknown) => {
+  if (!(err instanceof CommitJournalError)) throw err;
+  process.stderr.write(`sim-sap-ecc: ${err.message}\n`);
+  process.exit(2);
 });
 
 // One JSON line on stdout tells a parent process where to connect.
-process.stdout.write(`${JSON.stringify({ event: 'ready', rfcPort: sim.rfcPort, adminPort: sim.adminPort ?? null })}\n`);
+const ready = { event: 'ready', rfcPort: sim.rfcPort, adminPort: sim.adminPort ?? null, recoveredCommits: sim.database.recoveredCommits };
+process.stdout.write(`${JSON.stringify(ready)}\n`);
 
 const shutdown = (): void => {
   const backstop = setTimeout(() => process.exit(1), 3000);

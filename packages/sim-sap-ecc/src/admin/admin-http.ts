@@ -171,7 +171,8 @@ export class AdminHttp {
     }
     const plan = planMasterData(this.db, kind, { number, segments: segmentsOf(body), user: ADMIN_USER });
     if (!plan.ok) throw new HttpError(plan.reason === 'not-found' ? 404 : 400, plan.message);
-    const changenr = plan.apply();
+    // A dialog save: the rows and their change document are one commit.
+    const changenr = this.db.transaction(() => plan.apply());
     return { status: creating ? 201 : 200, body: { [numberField]: plan.number, changeNumber: changenr ?? null } };
   }
 }

@@ -1,3 +1,4 @@
+import type { EccDatabase } from '../store/ecc-database.js';
 import type { Enqueue } from '../store/enqueue.js';
 
 /**
@@ -12,6 +13,7 @@ export class LuwSession {
     readonly id: number,
     readonly user: string,
     private readonly enqueue: Enqueue,
+    private readonly db: EccDatabase,
   ) {}
 
   get hasPendingWork(): boolean {
@@ -26,14 +28,20 @@ export class LuwSession {
   /**
    * COMMIT WORK. With `afterMs` the update task finishes that much later (COMMIT WORK without AND
    * WAIT): the caller gets control back before its data is visible, and the locks are held until
-   * the updates ran, as with SAP's asynchronous update.
+   * the updates ran, as with SAP's asynchronous update. The updates of one commit are one database
+   * transaction: with a data directory they reach the disk together, when the update task runs.
    */
   commit(afterMs = 0): void {
     const updates = this.pending;
     this.pending = [];
     const run = (): void => {
-      for (const update of updates) update();
-      this.enqueue.releaseAll(this.id);
+      try {
+        this.db.transaction(() => {
+          for (const update of updates) update();
+        });
+      } finally {
+        this.enqueue.releaseAll(this.id);
+      }
     };
     if (afterMs > 0 && updates.length > 0) setTimeout(run, afterMs).unref();
     else run();

@@ -216,7 +216,7 @@ export class RfcServer {
       c.socket.end();
       return;
     }
-    c.luw = new LuwSession(c.handle, user, this.enqueue);
+    c.luw = new LuwSession(c.handle, user, this.enqueue, this.db);
     const language = LANGUAGES[logon.lang.toUpperCase()] ?? (logon.lang.slice(0, 1).toUpperCase() || 'E');
     this.send(c, {
       t: 'opened', id,

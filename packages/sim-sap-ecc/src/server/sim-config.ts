@@ -33,6 +33,11 @@ export interface SimConfig {
   client: string;
   users: Record<string, string>;
   faults: FaultKnobs;
+  /**
+   * Keeps committed work in this directory (a commit journal), so a restarted simulator has it
+   * and has none of the work that was uncommitted when it stopped. Undefined = memory only.
+   */
+  dataDir?: string;
 }
 
 export const MAX_SESSIONS_LIMIT = 50;

@@ -1,5 +1,6 @@
 import { AdminHttp } from '../admin/admin-http.js';
 import { buildCatalog } from '../fm/fm-catalog.js';
+import { CommitJournal } from '../store/commit-journal.js';
 import { EccDatabase } from '../store/ecc-database.js';
 import { Enqueue } from '../store/enqueue.js';
 import { RfcServer } from './rfc-server.js';
@@ -19,12 +20,22 @@ export async function startSimSapEcc(overrides: Partial<SimConfig> = {}): Promis
   if (!Number.isInteger(config.maxSessions) || config.maxSessions < 1 || config.maxSessions > MAX_SESSIONS_LIMIT) {
     throw new RangeError(`maxSessions must be between 1 and ${MAX_SESSIONS_LIMIT}`);
   }
-  const database = new EccDatabase({ seed: config.seed, client: config.client, customers: config.customers, vendors: config.vendors });
+  const identity = { seed: config.seed, client: config.client, customers: config.customers, vendors: config.vendors };
+  const journal = config.dataDir === undefined ? undefined : CommitJournal.open(config.dataDir, identity);
+  const database = new EccDatabase({ ...identity, journal });
   const enqueue = new Enqueue();
   const rfc = new RfcServer(config, database, enqueue, buildCatalog({ vendorFm: config.vendorFm, wideRead: config.wideRead }));
-  const rfcPort = await rfc.start();
   const admin = config.adminPort === undefined ? undefined : new AdminHttp(database, enqueue, rfc, config.faults);
-  const adminPort = admin ? await admin.start(config.host, config.adminPort ?? 0) : undefined;
+  let rfcPort: number;
+  let adminPort: number | undefined;
+  try {
+    rfcPort = await rfc.start();
+    adminPort = admin ? await admin.start(config.host, config.adminPort ?? 0) : undefined;
+  } catch (err) {
+    await rfc.stop();
+    journal?.close();
+    throw err;
+  }
   return {
     rfcPort: rfcPort || config.port,
     adminPort,
@@ -32,6 +43,7 @@ export async function startSimSapEcc(overrides: Partial<SimConfig> = {}): Promis
     database,
     stop: async () => {
       await Promise.all([rfc.stop(), admin?.stop()]);
+      journal?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { TABLE_BY_NAME, TABLES } from '../ddic/tables.ddic.js';
+import type { CommitJournal, CommittedWork } from './commit-journal.js';
 import { customerGenerators, FIRST_CUSTOMER, FIRST_VENDOR, vendorGenerators, type SeedOptions } from './seed-data.js';
 import { SimClock } from './sim-clock.js';
 import { MemoryTable, rowKey, SeededTable, type Row, type TableStore } from './table-store.js';
@@ -38,14 +39,21 @@ function materials(): Row[] {
 
 export interface DatabaseOptions extends SeedOptions {
   clock?: SimClock;
+  /** Where committed work is kept across restarts; without it everything lives in memory. */
+  journal?: CommitJournal;
 }
 
 /** The committed state of the simulated system: what a database read would see. */
 export class EccDatabase {
   readonly clock: SimClock;
   readonly client: string;
+  /** Commits read back from the journal at start. */
+  readonly recoveredCommits: number;
   private readonly tables = new Map<string, TableStore>();
   private readonly counters = new Map<string, number>();
+  private readonly journal: CommitJournal | undefined;
+  /** The rows written by the database transaction in progress, journaled together at its end. */
+  private staged: CommittedWork['puts'] | undefined;
 
   constructor(options: DatabaseOptions) {
     this.clock = options.clock ?? new SimClock();
@@ -60,6 +68,26 @@ export class EccDatabase {
     this.counters.set('EBELN', 4500000000);
     this.counters.set('CHANGENR', 1);
     this.loadStatic();
+    this.recoveredCommits = options.journal?.recovered.length ?? 0;
+    for (const work of options.journal?.recovered ?? []) this.replay(work);
+    this.journal = options.journal;
+  }
+
+  /**
+   * Runs `work` as one database transaction: its writes are visible at once and reach the journal
+   * as one record when it ends, so a crash keeps all of them or none. A transaction inside another
+   * joins it.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.staged) return work();
+    this.staged = [];
+    try {
+      const result = work();
+      if (this.staged.length > 0) this.journal?.append({ puts: this.staged, counters: Object.fromEntries(this.counters) });
+      return result;
+    } finally {
+      this.staged = undefined;
+    }
   }
 
   table(name: string): TableStore | undefined {
@@ -78,10 +106,17 @@ export class EccDatabase {
     return t.get(rowKey(t.def, { MANDT: this.client, MANDANT: this.client, ...key }));
   }
 
+  /** Writes a row; outside a transaction it is committed (and journaled) on its own. */
   put(tableName: string, row: Row): void {
+    if (this.journal && !this.staged) {
+      this.transaction(() => this.put(tableName, row));
+      return;
+    }
     const t = this.mustTable(tableName);
     const clientField = t.def.fields[0].name;
-    t.put({ ...row, [clientField]: this.client });
+    const stored = { ...row, [clientField]: this.client };
+    t.put(stored);
+    this.staged?.push([tableName, stored]);
   }
 
   /** Draws the next number of a number range object; numbers drawn and not committed are lost, as in SAP. */
@@ -90,6 +125,11 @@ export class EccDatabase {
     const value = this.counters.get(range) ?? start;
     this.counters.set(range, value + 1);
     return String(value).padStart(10, '0');
+  }
+
+  private replay(work: CommittedWork): void {
+    for (const [tableName, row] of work.puts) this.mustTable(tableName).put(row);
+    for (const [range, value] of Object.entries(work.counters)) this.counters.set(range, Math.max(value, this.counters.get(range) ?? 0));
   }
 
   private loadStatic(): void {

@@ -19,6 +19,13 @@ export class SimFixture {
     await this.sim?.stop();
   }
 
+  /** Kills the simulator process (no chance to clean up) and starts it again on the same RFC port. */
+  async crashAndRestart(): Promise<void> {
+    await this.sim.kill('SIGKILL');
+    this.clients.splice(0);
+    this.sim = await spawnSimSapEcc([...this.args, '--port', String(this.sim.rfcPort)]);
+  }
+
   /** Closes the clients opened so far and waits until the simulator has ended their sessions. */
   async closeClients(): Promise<void> {
     const open = this.clients.splice(0).filter((c) => c.alive);
