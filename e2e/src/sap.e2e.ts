@@ -1,6 +1,7 @@
 import { spawnSimSapEcc, type SimProcess } from '@mlc/sim-sap-ecc';
 import { expect } from 'chai';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { message } from './harness/log-lines.js';
 import { enrollAgent, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './harness/processes.js';
@@ -28,12 +29,15 @@ describe('SAP commands: relay -> agent -> simulated ECC', () => {
   let agentId: string;
   let home: string;
   let profile: string;
+  let simArgs: string[];
+  let simDataDir: string;
 
   const simAdmin = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const res = await fetch(`${sim.adminUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return (await res.json()) as Record<string, unknown>;
   };
   const postedOrders = async (ref: string): Promise<unknown[]> => (await simAdmin('GET', `/purchase-orders?ref=${ref}`))['orders'] as unknown[];
+  const committedRows = async (table: string): Promise<Array<Record<string, string>>> => (await simAdmin('GET', `/tables/${table}?max=100000`))['rows'] as Array<Record<string, string>>;
   /** Waits until an uncommitted PO holds the vendor's lock: the first BAPI of a transaction has run. */
   const vendorLocked = async (vendor: string): Promise<void> => {
     for (let i = 0; i < 200; i += 1) {
@@ -45,7 +49,9 @@ describe('SAP commands: relay -> agent -> simulated ECC', () => {
   const sap = (path: string, body: Record<string, unknown>): ReturnType<RelayProcess['admin']> => relay.admin('POST', `/v1/agents/${agentId}/sap/${path}`, { profile, ...body });
 
   before(async () => {
-    sim = await spawnSimSapEcc(['--customers', '3000', '--max-sessions', '20']);
+    simDataDir = await mkdtemp(join(tmpdir(), 'mlc-e2e-sim-sap-'));
+    simArgs = ['--customers', '3000', '--max-sessions', '20', '--data-dir', simDataDir];
+    sim = await spawnSimSapEcc(simArgs);
     relay = await startRelay();
     const tenant = await createTenant('sap');
     ({ home, agentId } = await enrollAgent(relay, await createEnrollmentToken(tenant.id)));
@@ -57,6 +63,7 @@ describe('SAP commands: relay -> agent -> simulated ECC', () => {
     await agent?.stop();
     await relay?.stop();
     await sim?.stop();
+    await rm(simDataDir, { recursive: true, force: true });
   });
 
   it('keeps the SAP password encrypted at rest and out of the logs', async () => {
@@ -184,5 +191,63 @@ describe('SAP commands: relay -> agent -> simulated ECC', () => {
     agent = await startConnectedAgent(home);
     const again = await sap('transaction', { calls: [{ function_module: 'BAPI_PO_CREATE1', params: poParams('0000300003', 'E2E-KILL-3') }] });
     expect(again.status, JSON.stringify(again.body)).to.equal(200);
+  });
+
+  describe('the simulated ECC killed (SIGKILL) mid-transaction, then restarted on its data', () => {
+    /** Kills the simulator with no chance to clean up, and starts it again on the same RFC port. */
+    const crashAndRestart = async (): Promise<void> => {
+      await sim.kill('SIGKILL');
+      sim = await spawnSimSapEcc([...simArgs, '--port', String(sim.rfcPort)]);
+    };
+    /** No EKKO without its items and no EKPO without its header: nothing half-posted, anywhere. */
+    const expectWholeOrders = async (): Promise<void> => {
+      const headers = new Set((await committedRows('EKKO')).map((r) => r.EBELN));
+      const items = await committedRows('EKPO');
+      expect(items.filter((i) => !headers.has(i.EBELN)), 'EKPO rows without their EKKO').to.deep.equal([]);
+      const withItems = new Set(items.map((i) => i.EBELN));
+      expect([...headers].filter((ebeln) => !withItems.has(ebeln)), 'EKKO rows without items').to.deep.equal([]);
+    };
+
+    it('mid-call: the relay gets a retryable error; committed POs survive, the open LUW is gone', async () => {
+      const before = await sap('transaction', { calls: [{ function_module: 'BAPI_PO_CREATE1', params: poParams('0000300005', 'E2E-DUR-1') }] });
+      expect(before.status, JSON.stringify(before.body)).to.equal(200);
+      const committed = await committedRows('EKKO');
+      await simAdmin('PUT', '/faults', { latencyMs: 700 });
+      const pending = sap('transaction', { calls: [{ function_module: 'BAPI_PO_CREATE1', params: poParams('0000300006', 'E2E-K9-1') }, { function_module: 'BAPI_PO_CREATE1', params: poParams('0000300007', 'E2E-K9-2') }] });
+      await vendorLocked('0000300006'); // the first PO exists uncommitted; the second call is running
+      await crashAndRestart();
+      const res = await pending;
+      expect(res.status).to.equal(502);
+      expect(res.body).to.include({ error: 'unavailable', retryable: true });
+      expect(res.body['detail']).to.include({ phase: 'call', failed_call: '1' });
+
+      expect(sim.recoveredCommits).to.be.greaterThan(0);
+      expect(await postedOrders('E2E-K9-1')).to.have.length(0);
+      expect(await postedOrders('E2E-K9-2')).to.have.length(0);
+      expect((await committedRows('EKKO')).map((r) => r.EBELN)).to.deep.equal(committed.map((r) => r.EBELN));
+      expect(await postedOrders('E2E-DUR-1')).to.have.length(1);
+      expect(await postedOrders('E2E-OK')).to.have.length(1);
+      await expectWholeOrders();
+      // The crash took the LUW's locks with it: the retry gets through on the restarted system
+      // (the agent's pooled connections to the dead process fail once each and are replaced).
+      const again = await sap('transaction', { retries: 3, calls: [{ function_module: 'BAPI_PO_CREATE1', params: poParams('0000300006', 'E2E-K9-3') }] });
+      expect(again.status, JSON.stringify(again.body)).to.equal(200);
+      expect(await postedOrders('E2E-K9-3')).to.have.length(1);
+    });
+
+    it('mid-commit: the outcome is unknown (not retried), and a lookup finds the PO whole or not at all', async () => {
+      await simAdmin('PUT', '/faults', { latencyMs: 1000 });
+      const pending = sap('transaction', { retries: 3, calls: [{ function_module: 'BAPI_PO_CREATE1', params: poParams('0000300008', 'E2E-K9-C') }] });
+      await vendorLocked('0000300008'); // the BAPI ran; BAPI_TRANSACTION_COMMIT is on its way
+      await sleep(400);
+      await crashAndRestart();
+      const res = await pending;
+      expect(res.status).to.equal(502);
+      expect(res.body).to.include({ error: 'unavailable', retryable: false });
+      expect(res.body['detail']).to.include({ phase: 'commit', outcome: 'unknown' });
+      // What a caller must do with an unknown outcome: look the document up by its reference.
+      expect(await postedOrders('E2E-K9-C')).to.have.length(0);
+      await expectWholeOrders();
+    });
   });
 });
