@@ -17,19 +17,14 @@ import type { RelayConfig } from './config/relay-config.js';
 import { ENTITIES } from './database/data-source.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.controller.js';
-import { RelayMetrics } from './metrics/relay-metrics.service.js';
 import { ZohoCreditMetrics } from './metrics/zoho-credit.metrics.js';
 import { SapCommands } from './sap/sap-commands.service.js';
 import { X3Commands } from './sage-x3/x3-commands.service.js';
 import { X3DiagnosticsController } from './admin/x3-diagnostics.controller.js';
 import { TenantEntity } from './tenants/tenant.entity.js';
 import { TenantsService } from './tenants/tenants.service.js';
-import { AgentChannel } from './tunnel/agent-channel.service.js';
-import { GrpcTunnelServer } from './tunnel/grpc-tunnel.server.js';
-import { ReplicaRouter } from './tunnel/replica-router.service.js';
-import { SessionRegistry } from './tunnel/session-registry.js';
-import { TunnelGateway } from './tunnel/tunnel-gateway.service.js';
-import { WsTunnelServer } from './tunnel/ws-tunnel.server.js';
+import { TunnelModule } from './tunnel/tunnel.module.js';
+import { SyncModule } from './sync/sync.module.js';
 import { ZohoModule } from './zoho/zoho.module.js';
 
 export interface RelayContext {
@@ -67,18 +62,12 @@ export class RelayCoreModule {
   }
 }
 
-@Module({
-  providers: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel, RelayMetrics],
-  exports: [SessionRegistry, ReplicaRouter, TunnelGateway, GrpcTunnelServer, WsTunnelServer, AgentChannel, RelayMetrics],
-})
-export class TunnelModule {}
-
 @Module({})
 export class RelayAppModule {
   static forContext(context: RelayContext): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, ConsoleModule, OpenApiModule],
+      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, SyncModule, ConsoleModule, OpenApiModule],
       providers: [AdminTokenGuard, SapCommands, X3Commands, ZohoCreditMetrics],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, X3DiagnosticsController, MetricsController],
     };

@@ -75,6 +75,23 @@ function addCustomField(ctx: SimContext, res: ServerResponse, input: JsonObject)
   sendJson(res, 201, { module, api_name: apiName, data_type: type, unique: field.unique ?? false, required: field.required ?? false });
 }
 
+function addCustomModule(ctx: SimContext, res: ServerResponse, input: JsonObject): void {
+  const { api_name: apiName, fields } = input;
+  if (typeof apiName !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(apiName)) return bad(res, 'api_name must be a module API name');
+  if (ctx.records.table(apiName)) return bad(res, `module ${apiName} already exists`);
+  const defs: FieldDef[] = [];
+  for (const entry of Array.isArray(fields) ? fields : []) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return bad(res, 'fields must be objects');
+    const name = entry['api_name'];
+    const type = (entry['data_type'] ?? 'text') as FieldType;
+    if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) return bad(res, 'each field needs an api_name');
+    if (!FIELD_TYPES.includes(type) || type === 'lookup' || type === 'line_items') return bad(res, `field ${name}: data_type must be a plain type`);
+    defs.push({ apiName: name, type, unique: entry['unique'] === true, required: entry['required'] === true });
+  }
+  ctx.records.addCustomModule(apiName, defs);
+  sendJson(res, 201, { api_name: apiName, fields: ['Name', ...defs.map((f) => f.apiName)] });
+}
+
 export async function handleAdmin(ctx: SimContext, hooks: AdminHooks, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, text: string): Promise<void> {
   const method = req.method ?? 'GET';
   const parts = path.split('/').filter(Boolean);
@@ -105,6 +122,8 @@ export async function handleAdmin(ctx: SimContext, hooks: AdminHooks, req: Incom
     }
     case 'POST custom-fields':
       return addCustomField(ctx, res, body(text));
+    case 'POST custom-modules':
+      return addCustomModule(ctx, res, body(text));
     case 'GET calls':
       return sendJson(res, 200, { total: ctx.log.totalCalls, calls: ctx.log.calls as unknown as JsonValue[] });
     case 'GET token-calls':

@@ -1,7 +1,7 @@
 import { isObject, type JsonObject, type JsonValue } from './http-kit.js';
 import { isEditionAtLeast, type Edition } from './editions.js';
 import { ModuleTable, type StoredRecord } from './module-table.js';
-import { standardModules, type FieldDef } from './record-modules.js';
+import { standardModules, type FieldDef, type ModuleDef } from './record-modules.js';
 import { invalidData, normalizeRecord, type ItemError, type LookupTarget, type NormalizeOptions } from './record-validation.js';
 import { zohoDateTime, type SimClock } from './sim-clock.js';
 
@@ -59,6 +59,19 @@ export class RecordsStore {
   isAvailable(module: string, edition: Edition): boolean {
     const table = this.tables.get(module);
     return table !== undefined && isEditionAtLeast(edition, table.def.minEdition);
+  }
+
+  /**
+   * An admin-defined module (Setup > Modules): its records are named by the standard `Name` field,
+   * and it exists from the Standard edition up.
+   */
+  addCustomModule(apiName: string, fields: readonly FieldDef[]): void {
+    if (this.tables.has(apiName)) throw new RangeError(`module ${apiName} exists`);
+    const def: ModuleDef = {
+      apiName, id: this.newId(), nameField: 'Name', minEdition: 'standard', defaultDuplicateCheck: ['Name'],
+      fields: [{ apiName: 'Name', type: 'text', required: true }, ...fields.map((f) => ({ ...f, custom: true }))],
+    };
+    this.tables.set(apiName, new ModuleTable(def));
   }
 
   addCustomField(module: string, field: FieldDef): void {

@@ -93,18 +93,26 @@ export class ZohoRecordsApi {
     return (await Promise.all(batches)).flat();
   }
 
+  /** Updates records by id (PUT, at most 100 per call), one result per input record, in input order. */
+  async update(module: string, records: readonly ZohoRecord[], options: Pick<UpsertOptions, 'trigger'> = {}): Promise<ZohoRecordResult[]> {
+    const batches: Promise<ZohoRecordResult[]>[] = [];
+    for (let start = 0; start < records.length; start += WRITE_BATCH) {
+      batches.push(this.writeBatch('PUT', `/crm/v8/${encodeURIComponent(module)}`, { data: records.slice(start, start + WRITE_BATCH), trigger: options.trigger ?? [] }, start));
+    }
+    return (await Promise.all(batches)).flat();
+  }
+
   private async upsertBatch(module: string, batch: readonly ZohoRecord[], offset: number, options: UpsertOptions): Promise<ZohoRecordResult[]> {
-    const body: Record<string, unknown> = { data: batch, trigger: options.trigger ?? [] };
+    const body: { data: readonly ZohoRecord[] } & Record<string, unknown> = { data: batch, trigger: options.trigger ?? [] };
     if (options.duplicateCheckFields) body['duplicate_check_fields'] = options.duplicateCheckFields;
+    return this.writeBatch('POST', `/crm/v8/${encodeURIComponent(module)}/upsert`, body, offset);
+  }
+
+  private async writeBatch(method: 'POST' | 'PUT', path: string, body: { data: readonly ZohoRecord[] } & Record<string, unknown>, offset: number): Promise<ZohoRecordResult[]> {
+    const batch = body.data;
     let items: unknown[];
     try {
-      const response = await this.client.request({
-        method: 'POST',
-        path: `/crm/v8/${encodeURIComponent(module)}/upsert`,
-        body,
-        credits: Math.ceil(batch.length / 10),
-        complex: batch.length > 10,
-      });
+      const response = await this.client.request({ method, path, body, credits: Math.ceil(batch.length / 10), complex: batch.length > 10 });
       items = ((response.body as { data?: unknown[] } | undefined)?.data) ?? [];
     } catch (err) {
       // All records failed: Zoho answers 400 with the per-item errors in `data`.

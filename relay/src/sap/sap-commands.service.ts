@@ -41,6 +41,13 @@ export interface ReadTableRequest {
 
 export type SapRow = Record<string, string | number | null>;
 
+/** An agent id, or how to find one: asked again before every attempt, so a retry can fail over. */
+export type AgentRef = string | (() => Promise<string>);
+
+function agentOf(ref: AgentRef): Promise<string> {
+  return typeof ref === 'string' ? Promise.resolve(ref) : ref();
+}
+
 export interface SapCallOptions extends AgentCallOptions {
   /** Retries of a retryable failure (SAP or the tunnel down); business errors never retry. Default 4. */
   retries?: number;
@@ -57,9 +64,9 @@ export interface SapCallOptions extends AgentCallOptions {
 export class SapCommands {
   constructor(private readonly channel: AgentChannel) {}
 
-  async rfcCall(agentId: string, profile: string, functionModule: string, params: RfcParams, options: SapCallOptions = {}): Promise<RfcParams> {
-    const result = await this.withRetry(options, () =>
-      this.channel.call(agentId, { body: 'rfc_call', rfc_call: { profile, function_module: functionModule, params_json: JSON.stringify(params) } }, options),
+  async rfcCall(agent: AgentRef, profile: string, functionModule: string, params: RfcParams, options: SapCallOptions = {}): Promise<RfcParams> {
+    const result = await this.withRetry(options, async () =>
+      this.channel.call(await agentOf(agent), { body: 'rfc_call', rfc_call: { profile, function_module: functionModule, params_json: JSON.stringify(params) } }, options),
     );
     return JSON.parse(expectBody(result, 'rfc_call').rfc_call.result_json) as RfcParams;
   }
@@ -68,9 +75,9 @@ export class SapCommands {
    * Runs the calls as one LUW on one connection. A retry is safe: a failed attempt was rolled back
    * (a lost commit answer is not retryable: its detail says outcome "unknown").
    */
-  async rfcTransaction(agentId: string, profile: string, calls: Array<{ functionModule: string; params: RfcParams }>, options: SapCallOptions = {}): Promise<RfcTransactionResult> {
+  async rfcTransaction(agent: AgentRef, profile: string, calls: Array<{ functionModule: string; params: RfcParams }>, options: SapCallOptions = {}): Promise<RfcTransactionResult> {
     const body = { profile, calls: calls.map((c) => ({ function_module: c.functionModule, params_json: JSON.stringify(c.params) })) };
-    const result = expectBody(await this.withRetry(options, () => this.channel.call(agentId, { body: 'rfc_transaction', rfc_transaction: body }, options)), 'rfc_transaction');
+    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'rfc_transaction', rfc_transaction: body }, options)), 'rfc_transaction');
     return {
       calls: result.rfc_transaction.calls.map((c) => ({ functionModule: c.function_module, exports: JSON.parse(c.exports_json) as RfcParams, returnRows: JSON.parse(c.return_json) as BapiReturnRow[] })),
       commitReturn: JSON.parse(result.rfc_transaction.commit_return_json) as BapiReturnRow[],
@@ -81,12 +88,12 @@ export class SapCommands {
    * Streams a table's rows as the agent reads them, with backpressure end to end. Only the start is
    * retried: once rows have been handed out, a retry would repeat them.
    */
-  async *readTable(agentId: string, profile: string, request: ReadTableRequest, options: SapCallOptions = {}): AsyncGenerator<SapRow[], { rows: number }> {
+  async *readTable(agent: AgentRef, profile: string, request: ReadTableRequest, options: SapCallOptions = {}): AsyncGenerator<SapRow[], { rows: number }> {
     const body = {
       profile, table: request.table, fields: request.fields ?? [], key_fields: request.keyFields, where: request.where ?? '',
       alpha_fields: request.alphaFields ?? [], max_rows: request.maxRows ?? 0, page_size: request.pageSize ?? 0,
     };
-    const stream = await this.withRetry(options, async () => this.channel.stream(agentId, { body: 'rfc_read_table', rfc_read_table: body }, options));
+    const stream = await this.withRetry(options, async () => this.channel.stream(await agentOf(agent), { body: 'rfc_read_table', rfc_read_table: body }, options));
     let rows = 0;
     for await (const chunk of stream) {
       // The agent sends whole NDJSON lines per chunk: one JSON.parse of the chunk as an array is

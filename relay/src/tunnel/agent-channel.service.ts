@@ -75,6 +75,18 @@ export class AgentChannel {
     throw offline(`no agent of group "${groupName}"`);
   }
 
+  /**
+   * The agent of a site group that should take the next command: a connected member on this
+   * replica with the fewest in flight, else one held by another replica. AGENT_OFFLINE when none is.
+   */
+  async agentOfGroup(tenantId: string, groupName: string): Promise<string> {
+    const local = this.registry.leastBusyInGroup(tenantId, groupName);
+    if (local) return local.agent.id;
+    const remote = await this.router.locateInGroup(tenantId, groupName);
+    if (remote) return remote.agentId;
+    throw offline(`no agent of group "${groupName}"`);
+  }
+
   private async measured<T>(body: CommandBody, run: () => Promise<T>): Promise<T> {
     const stopTimer = this.metrics.commandSeconds.startTimer({ kind: body.body });
     try {

@@ -144,6 +144,7 @@ export class ZohoChannelsService {
       }
     }
     await this.db.getRepository(ZohoWatchChannelEntity).update({ tenantId: channel.tenantId, module: channel.module }, { caughtUpAt: new Date(this.clock.now()) });
+    if (fetched > 0) this.store.notify(channel.tenantId, [channel.module]);
     if (fetched > 0) this.log.info({ tenantId: channel.tenantId, module: channel.module, fetched }, 'Zoho catch-up fetched changed records');
     return fetched;
   }

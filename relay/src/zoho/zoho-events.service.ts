@@ -76,14 +76,15 @@ export class ZohoEventsService {
 
   private async drainAll(tenantId: string): Promise<void> {
     for (;;) {
-      const { count, failures } = await this.db.transaction((manager) => this.drainBatch(manager, tenantId));
+      const { count, failures, modules } = await this.db.transaction((manager) => this.drainBatch(manager, tenantId));
+      this.store.notify(tenantId, modules);
       // A failure stops the run: the scheduler's next tick tries again, instead of spinning here.
       if (failures > 0) return;
       if (count < BATCH && !this.again.delete(tenantId)) return;
     }
   }
 
-  private async drainBatch(manager: EntityManager, tenantId: string): Promise<{ count: number; failures: number }> {
+  private async drainBatch(manager: EntityManager, tenantId: string): Promise<{ count: number; failures: number; modules: string[] }> {
     const events = await manager
       .createQueryBuilder(ZohoEventEntity, 'e')
       .where('e.tenant_id = :tenantId AND e.status = :status', { tenantId, status: 'pending' })
@@ -93,8 +94,12 @@ export class ZohoEventsService {
       .setOnLocked('skip_locked')
       .getMany();
     let failures = 0;
-    for (const event of events) if (!(await this.process(manager, event))) failures += 1;
-    return { count: events.length, failures };
+    const modules: string[] = [];
+    for (const event of events) {
+      if (await this.process(manager, event)) modules.push(event.module);
+      else failures += 1;
+    }
+    return { count: events.length, failures, modules };
   }
 
   private async process(manager: EntityManager, event: ZohoEventEntity): Promise<boolean> {

@@ -3,13 +3,28 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ZohoRecord } from '@mlc/zoho';
 
+export type ChangeListener = (tenantId: string, module: string) => void;
+
 /**
  * The latest full copy of each Zoho record the relay has seen: the sync engine's inbox. Writes never
  * let an older copy replace a newer one (a late callback racing a catch-up).
  */
 @Injectable()
 export class ZohoRecordStore {
+  private readonly listeners = new Set<ChangeListener>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Called (after the write committed) whenever records of a module arrived for a tenant. */
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the listeners; call it once the transaction holding the writes has committed. */
+  notify(tenantId: string, modules: Iterable<string>): void {
+    for (const module of new Set(modules)) for (const listener of this.listeners) listener(tenantId, module);
+  }
 
   async save(tenantId: string, module: string, record: ZohoRecord, manager: EntityManager = this.db.manager): Promise<void> {
     const modified = typeof record['Modified_Time'] === 'string' ? new Date(record['Modified_Time']) : null;

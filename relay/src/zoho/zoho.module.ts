@@ -44,6 +44,6 @@ import { SYSTEM_CLOCK, ZOHO_OAUTH, type Clock } from './zoho.tokens.js';
     ZohoStatusService,
   ],
   controllers: [ZohoAdminController, ZohoOAuthController, ZohoWebhookController],
-  exports: [ZohoTokenService, ZohoClientsService, ZohoChannelsService, ZohoEventsService, ZohoSchedulerService, ZohoConnectService, ZohoDisconnectService, ZohoStatusService],
+  exports: [ZohoTokenService, ZohoClientsService, ZohoRecordStore, ZohoChannelsService, ZohoEventsService, ZohoSchedulerService, ZohoConnectService, ZohoDisconnectService, ZohoStatusService],
 })
 export class ZohoModule {}

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import type { SapRow } from '../../sap/sap-commands.service.js';
+import type { CustomersConfig } from '../flow-config.js';
+import type { FlowRun } from '../flow-run.js';
+import type { FlowRunner } from '../flow-runner.js';
+import { changedObjects } from './change-documents.js';
+import { sapNow, type SapInstant } from './sap-clock.js';
+import { displayNumber, quote, text } from './sap-values.js';
+import { upsertToZoho, type OutboundRecord } from './zoho-writer.js';
+
+type Run = FlowRun<'sap-customers-to-zoho-accounts'>;
+
+const MODULE = 'Accounts';
+const KNA1_FIELDS = ['KUNNR', 'NAME1', 'STRAS', 'ORT01', 'PSTLZ', 'REGIO', 'LAND1', 'TELF1', 'LOEVM'];
+/** Zoho batches written at once during a load; the client's budget still caps concurrency per edition. */
+const WRITES_IN_FLIGHT = 12;
+const ZOHO_BATCH = 100;
+
+interface CustomerState {
+  initialDone?: boolean;
+  cdhdr?: SapInstant;
+}
+
+/** The org-level data of a customer, joined in from KNB1 and KNKK. */
+interface CustomerExtras {
+  terms: Map<string, string>;
+  credit: Map<string, { limit: string; blocked: boolean }>;
+}
+
+/**
+ * SAP customers -> Zoho Accounts: number, name, address, credit limit and status, payment terms, each
+ * into a configurable field, upserted on a unique custom field holding the SAP number. The first run
+ * loads every customer; later runs read only what the change documents (DEBI, KLIM) name.
+ */
+@Injectable()
+export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts'> {
+  readonly key = 'sap-customers-to-zoho-accounts' as const;
+
+  async run(run: Run): Promise<void> {
+    const state = run.state as CustomerState;
+    if (!state.initialDone || !state.cdhdr) await this.initialLoad(run);
+    else await this.delta(run, state.cdhdr);
+    await this.retryUnfinished(run);
+  }
+
+  private async initialLoad(run: Run): Promise<void> {
+    // Taken before reading, so a change made during the load is read again by the first delta.
+    const startedAt = await sapNow(run.sap);
+    const extras: CustomerExtras = { terms: await this.terms(run), credit: await this.credit(run) };
+    const inFlight = new Set<Promise<void>>();
+    let pending: SapRow[] = [];
+    const flush = async (rows: SapRow[]): Promise<void> => {
+      const write = this.write(run, rows, extras).finally(() => inFlight.delete(write));
+      inFlight.add(write);
+      if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
+    };
+    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: 5_000 })) {
+      pending.push(...batch);
+      while (pending.length >= ZOHO_BATCH) {
+        await flush(pending.slice(0, ZOHO_BATCH));
+        pending = pending.slice(ZOHO_BATCH);
+      }
+      if (run.signal.aborted) break;
+    }
+    if (pending.length > 0) await flush(pending);
+    await Promise.all(inFlight);
+    if (run.signal.aborted) return;
+    await run.checkpoint({ initialDone: true, cdhdr: startedAt });
+  }
+
+  private async delta(run: Run, since: SapInstant): Promise<void> {
+    const changed = await changedObjects(run.sap, ['DEBI', 'KLIM'], since);
+    await this.pushByKeys(run, changed.ids);
+    await run.checkpoint({ cdhdr: changed.watermark });
+  }
+
+  /** Pending links (retryable failures, replays) of this flow, re-read from SAP and sent again. */
+  private async retryUnfinished(run: Run): Promise<void> {
+    const links = await run.records.unfinished(run.tenantId, run.flowKey, 10_000);
+    await this.pushByKeys(run, links.map((link) => link.sapKey).filter((key): key is string => key !== null));
+  }
+
+  private async pushByKeys(run: Run, kunnrs: readonly string[]): Promise<void> {
+    if (kunnrs.length === 0) return;
+    const rows = await run.sap.readByKeys({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS }, 'KUNNR', kunnrs);
+    const extras: CustomerExtras = { terms: await this.terms(run, kunnrs), credit: await this.credit(run, kunnrs) };
+    for (let at = 0; at < rows.length; at += ZOHO_BATCH) await this.write(run, rows.slice(at, at + ZOHO_BATCH), extras);
+  }
+
+  private async write(run: Run, rows: SapRow[], extras: CustomerExtras): Promise<void> {
+    const config = run.config;
+    const wanted = config.skipDeleted ? rows.filter((row) => text(row, 'LOEVM') !== 'X') : rows;
+    const keys = wanted.map((row) => text(row, 'KUNNR'));
+    const links = await run.records.ensureLinks(run.tenantId, 'customer', run.flowKey, 'sap', keys);
+    const outbound: OutboundRecord[] = wanted.map((row, i) => {
+      const values = customerValues(row, extras, config);
+      return { link: links[i] as OutboundRecord['link'], source: sourceOf(row, extras), values, payload: values };
+    });
+    await upsertToZoho(run, MODULE, [config.keyField], outbound);
+  }
+
+  private async terms(run: Run, kunnrs?: readonly string[]): Promise<Map<string, string>> {
+    const request = { table: 'KNB1', keyFields: ['KUNNR', 'BUKRS'], fields: ['KUNNR', 'BUKRS', 'ZTERM'], where: `BUKRS = ${quote(run.config.companyCode)}` };
+    const rows = kunnrs ? await run.sap.readByKeys(request, 'KUNNR', kunnrs) : await run.sap.readAll(request);
+    return new Map(rows.map((row) => [text(row, 'KUNNR'), text(row, 'ZTERM')]));
+  }
+
+  private async credit(run: Run, kunnrs?: readonly string[]): Promise<CustomerExtras['credit']> {
+    const request = { table: 'KNKK', keyFields: ['KUNNR', 'KKBER'], fields: ['KUNNR', 'KKBER', 'KLIMK', 'CRBLB'], where: `KKBER = ${quote(run.config.creditControlArea)}` };
+    const rows = kunnrs ? await run.sap.readByKeys(request, 'KUNNR', kunnrs) : await run.sap.readAll(request);
+    return new Map(rows.map((row) => [text(row, 'KUNNR'), { limit: text(row, 'KLIMK') || '0', blocked: text(row, 'CRBLB') === 'X' }]));
+  }
+}
+
+/** The Account as Zoho gets it; also the values the link keeps to tell a real change from a re-read. */
+export function customerValues(row: SapRow, extras: CustomerExtras, config: CustomersConfig): Record<string, unknown> {
+  const kunnr = text(row, 'KUNNR');
+  const credit = extras.credit.get(kunnr);
+  const f = config.fields;
+  return {
+    [config.keyField]: displayNumber(kunnr),
+    [f.name]: text(row, 'NAME1') || displayNumber(kunnr),
+    [f.street]: text(row, 'STRAS') || null,
+    [f.city]: text(row, 'ORT01') || null,
+    [f.postalCode]: text(row, 'PSTLZ') || null,
+    [f.region]: text(row, 'REGIO') || null,
+    [f.country]: text(row, 'LAND1') || null,
+    [f.phone]: text(row, 'TELF1') || null,
+    [f.creditLimit]: credit ? Number(credit.limit) : null,
+    [f.creditStatus]: credit ? (credit.blocked ? 'Blocked' : 'OK') : 'No credit data',
+    [f.paymentTerms]: extras.terms.get(kunnr) || null,
+  };
+}
+
+function sourceOf(row: SapRow, extras: CustomerExtras): Record<string, unknown> {
+  const kunnr = text(row, 'KUNNR');
+  return { KNA1: row, KNB1: { ZTERM: extras.terms.get(kunnr) ?? null }, KNKK: extras.credit.get(kunnr) ?? null };
+}

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { queryRows } from './query-rows.js';
+import type { FlowKey } from './flow-keys.js';
+
+/** What a link pairs: one record in SAP and in Zoho. */
+export type LinkEntity = 'customer' | 'vendor' | 'purchase_order' | 'invoice' | 'reference';
+export type LinkStatus = 'synced' | 'pending' | 'dead' | 'writing';
+export type AttemptOutcome = 'succeeded' | 'skipped' | 'retry' | 'dead';
+
+export interface LinkRow {
+  id: string;
+  tenantId: string;
+  entity: LinkEntity;
+  flowKey: FlowKey;
+  sapKey: string | null;
+  zohoId: string | null;
+  status: LinkStatus;
+  attempts: number;
+  lastError: string | null;
+  deadReason: string | null;
+  syncedValues: Record<string, unknown> | null;
+  source: unknown;
+  correlationId: string | null;
+  syncedAt: Date | null;
+  updatedAt: Date;
+}
+
+/** One attempt on one record, as the journal keeps it; the link takes the outcome. */
+export interface AttemptRecord {
+  linkId: string;
+  outcome: AttemptOutcome;
+  correlationId: string;
+  /** Keys learned by the attempt (the SAP number created, the Zoho id upserted). */
+  sapKey?: string | null;
+  zohoId?: string | null;
+  /** The values both sides now agree on (for echo suppression and field ownership). */
+  syncedValues?: Record<string, unknown> | null;
+  source?: unknown;
+  payload?: unknown;
+  request?: unknown;
+  response?: unknown;
+  error?: string | null;
+}
+
+export interface JournalRow {
+  id: string;
+  linkId: string;
+  runId: string | null;
+  flowKey: FlowKey;
+  attempt: number;
+  outcome: AttemptOutcome;
+  source: unknown;
+  payload: unknown;
+  request: unknown;
+  response: unknown;
+  error: string | null;
+  correlationId: string;
+  createdAt: Date;
+}
+
+/** sync_link and sync_journal: each record's pairing and state, and every attempt on it. */
+@Injectable()
+export class SyncRecordsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The links for these keys of one side, created (pending) where missing; in input order. */
+  async ensureLinks(tenantId: string, entity: LinkEntity, flowKey: FlowKey, side: 'sap' | 'zoho', keys: readonly string[]): Promise<LinkRow[]> {
+    if (keys.length === 0) return [];
+    const column = side === 'sap' ? 'sap_key' : 'zoho_id';
+    await this.db.query(
+      `INSERT INTO sync_link (tenant_id, entity, flow_key, ${column}, status)
+       SELECT $1, $2, $3, k, 'pending' FROM unnest($4::text[]) AS k
+       ON CONFLICT (tenant_id, entity, ${column}) WHERE ${column} IS NOT NULL DO NOTHING`,
+      [tenantId, entity, flowKey, keys],
+    );
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND ${column} = ANY($3::text[])`, [tenantId, entity, keys]);
+    const byKey = new Map(rows.map((row) => [row[column] as string, toLink(row)]));
+    return keys.map((key) => byKey.get(key) as LinkRow);
+  }
+
+  async findBySap(tenantId: string, entity: LinkEntity, sapKey: string): Promise<LinkRow | undefined> {
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND sap_key = $3`, [tenantId, entity, sapKey]);
+    return rows[0] && toLink(rows[0]);
+  }
+
+  async findByZoho(tenantId: string, entity: LinkEntity, zohoId: string): Promise<LinkRow | undefined> {
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND zoho_id = $3`, [tenantId, entity, zohoId]);
+    return rows[0] && toLink(rows[0]);
+  }
+
+  async get(tenantId: string, linkId: string): Promise<LinkRow | undefined> {
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND id = $2`, [tenantId, linkId]);
+    return rows[0] && toLink(rows[0]);
+  }
+
+  /** Links of a flow that a run must (re)try: pending, and half-written ones whose outcome is unknown. */
+  async unfinished(tenantId: string, flowKey: FlowKey, limit: number): Promise<LinkRow[]> {
+    const rows = await queryRows<DbRow>(
+      this.db,
+      `SELECT * FROM sync_link WHERE tenant_id = $1 AND flow_key = $2 AND status IN ('pending', 'writing') ORDER BY updated_at LIMIT $3`,
+      [tenantId, flowKey, limit],
+    );
+    return rows.map(toLink);
+  }
+
+  /** Marks a link as being written to a target, so a crash leaves a trace the next attempt checks. */
+  async markWriting(tenantId: string, linkId: string, correlationId: string): Promise<void> {
+    await this.db.query(`UPDATE sync_link SET status = 'writing', correlation_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, linkId, correlationId]);
+  }
+
+  async setKeys(tenantId: string, linkId: string, keys: { sapKey?: string; zohoId?: string }): Promise<void> {
+    await this.db.query(
+      `UPDATE sync_link SET sap_key = coalesce($3, sap_key), zoho_id = coalesce($4, zoho_id), updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, linkId, keys.sapKey ?? null, keys.zohoId ?? null],
+    );
+  }
+
+  /**
+   * Records attempts in one statement: a journal entry each (numbered per link), and the link's new
+   * state. Success resets the attempt count; a dead letter keeps the reason a person acts on.
+   */
+  async recordAttempts(tenantId: string, flowKey: FlowKey, runId: string | null, attempts: readonly AttemptRecord[]): Promise<void> {
+    if (attempts.length === 0) return;
+    const input = attempts.map((a) => ({
+      link_id: a.linkId, outcome: a.outcome, correlation_id: a.correlationId, sap_key: a.sapKey ?? null, zoho_id: a.zohoId ?? null,
+      synced_values: a.syncedValues ?? null, source: a.source ?? null, payload: a.payload ?? null, request: a.request ?? null,
+      response: a.response ?? null, error: a.error ?? null,
+    }));
+    await this.db.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(link_id uuid, outcome text, correlation_id uuid, sap_key text, zoho_id text,
+           synced_values jsonb, source jsonb, payload jsonb, request jsonb, response jsonb, error text)),
+       prior AS (SELECT l.id, l.attempts FROM sync_link l JOIN input i ON i.link_id = l.id WHERE l.tenant_id = $1),
+       changed AS (
+         UPDATE sync_link l SET
+           status = CASE i.outcome WHEN 'retry' THEN 'pending' WHEN 'dead' THEN 'dead' ELSE 'synced' END,
+           attempts = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN 0 ELSE l.attempts + 1 END,
+           last_error = i.error,
+           dead_reason = CASE WHEN i.outcome = 'dead' THEN i.error ELSE NULL END,
+           sap_key = coalesce(i.sap_key, l.sap_key),
+           zoho_id = coalesce(i.zoho_id, l.zoho_id),
+           synced_values = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN coalesce(i.synced_values, l.synced_values) ELSE l.synced_values END,
+           source = coalesce(i.source, l.source),
+           correlation_id = i.correlation_id,
+           synced_at = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN now() ELSE l.synced_at END,
+           updated_at = now()
+         FROM input i WHERE l.id = i.link_id AND l.tenant_id = $1
+         RETURNING l.id)
+       INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
+       SELECT $1, i.link_id, $4::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
+         FROM input i JOIN prior p ON p.id = i.link_id JOIN changed c ON c.id = i.link_id`,
+      [tenantId, flowKey, JSON.stringify(input), runId],
+    );
+  }
+
+  /** Records whose key in any system contains `query` (SAP number, Zoho id), newest first. */
+  async search(tenantId: string, options: { query?: string; status?: LinkStatus; flowKey?: FlowKey; limit: number }): Promise<LinkRow[]> {
+    const pattern = options.query ? `%${options.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const rows = await queryRows<DbRow>(
+      this.db,
+      `SELECT * FROM sync_link WHERE tenant_id = $1
+          AND ($2::text IS NULL OR sap_key ILIKE $2 OR zoho_id ILIKE $2 OR ltrim(sap_key, '0') ILIKE $2)
+          AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR flow_key = $4)
+        ORDER BY updated_at DESC LIMIT $5`,
+      [tenantId, pattern, options.status ?? null, options.flowKey ?? null, options.limit],
+    );
+    return rows.map(toLink);
+  }
+
+  async journal(tenantId: string, linkId: string): Promise<JournalRow[]> {
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_journal WHERE tenant_id = $1 AND link_id = $2 ORDER BY id`, [tenantId, linkId]);
+    return rows.map(toJournal);
+  }
+
+  /** Puts dead letters back in the queue; returns the flows that now have work. */
+  async requeue(tenantId: string, filter: { linkId?: string; flowKey?: FlowKey }): Promise<Array<{ id: string; flowKey: FlowKey }>> {
+    const rows = await queryRows<{ id: string; flow_key: FlowKey }>(
+      this.db,
+      `UPDATE sync_link SET status = 'pending', attempts = 0, dead_reason = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND status = 'dead' AND ($2::uuid IS NULL OR id = $2) AND ($3::text IS NULL OR flow_key = $3)
+        RETURNING id, flow_key`,
+      [tenantId, filter.linkId ?? null, filter.flowKey ?? null],
+    );
+    return rows.map((row) => ({ id: row.id, flowKey: row.flow_key }));
+  }
+
+  async counts(tenantId: string): Promise<Array<{ flowKey: FlowKey; status: LinkStatus; count: number }>> {
+    const rows = await queryRows<{ flow_key: FlowKey; status: LinkStatus; count: string }>(
+      this.db,
+      `SELECT flow_key, status, count(*) AS count FROM sync_link WHERE tenant_id = $1 GROUP BY flow_key, status`,
+      [tenantId],
+    );
+    return rows.map((row) => ({ flowKey: row.flow_key, status: row.status, count: Number(row.count) }));
+  }
+}
+
+type DbRow = Record<string, unknown>;
+
+function toLink(row: DbRow): LinkRow {
+  return {
+    id: row['id'] as string,
+    tenantId: row['tenant_id'] as string,
+    entity: row['entity'] as LinkEntity,
+    flowKey: row['flow_key'] as FlowKey,
+    sapKey: (row['sap_key'] as string | null) ?? null,
+    zohoId: (row['zoho_id'] as string | null) ?? null,
+    status: row['status'] as LinkStatus,
+    attempts: row['attempts'] as number,
+    lastError: (row['last_error'] as string | null) ?? null,
+    deadReason: (row['dead_reason'] as string | null) ?? null,
+    syncedValues: (row['synced_values'] as Record<string, unknown> | null) ?? null,
+    source: row['source'] ?? null,
+    correlationId: (row['correlation_id'] as string | null) ?? null,
+    syncedAt: (row['synced_at'] as Date | null) ?? null,
+    updatedAt: row['updated_at'] as Date,
+  };
+}
+
+function toJournal(row: DbRow): JournalRow {
+  return {
+    id: String(row['id']),
+    linkId: row['link_id'] as string,
+    runId: (row['run_id'] as string | null) ?? null,
+    flowKey: row['flow_key'] as FlowKey,
+    attempt: row['attempt'] as number,
+    outcome: row['outcome'] as AttemptOutcome,
+    source: row['source'] ?? null,
+    payload: row['payload'] ?? null,
+    request: row['request'] ?? null,
+    response: row['response'] ?? null,
+    error: (row['error'] as string | null) ?? null,
+    correlationId: row['correlation_id'] as string,
+    createdAt: row['created_at'] as Date,
+  };
+}
