@@ -95,4 +95,65 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
     const journal = (await stack.api('GET', `/records/${String(dead['id'])}`)).body['journal'] as Json[];
     expect(journal.map((j) => j['outcome'])).to.deep.equal(['dead', 'succeeded']);
   });
+
+  it('SAP vendors <-> Zoho Vendors: edits on both sides in the same minute converge, and nothing echoes back', async () => {
+    const vendor = (await stack.zohoRecords('Vendors')).find((r) => r['SAP_Vendor_Number'] === '300005') as Json;
+    await stack.sapAdmin('PATCH', '/vendors/0000300005', { LFA1: { ORT01: 'Leipzig' } });
+    const edited = await stack.zohoAdmin('PUT', `records/Vendors/${String(vendor['id'])}`, { Phone: '+49 30 555 0101' });
+    expect(edited.status, JSON.stringify(edited.json)).to.equal(200);
+    await eventually('both edits on both sides', async () => {
+      await stack.runFlow('sap-vendors-zoho-vendors');
+      const zoho = (await stack.zohoRecords('Vendors')).find((r) => r['id'] === vendor['id']) as Json;
+      const sap = (await stack.sapAdmin('GET', '/vendors/0000300005'))['LFA1'] as Json;
+      return zoho['City'] === 'Leipzig' && sap['TELF1'] === '+49 30 555 0101';
+    });
+    // Quiet now: further runs write nothing to either side (our own writes came back as no change).
+    const writesBefore = await zohoWrites(stack, 'Vendors');
+    const changesBefore = ((await stack.sapAdmin('GET', '/change-documents?objectClass=KRED&objectId=0000300005'))['documents'] as unknown[]).length;
+    const quiet = await stack.runFlow('sap-vendors-zoho-vendors');
+    expect(quiet, JSON.stringify(quiet)).to.include({ succeeded: 0, dead: 0 });
+    expect(await zohoWrites(stack, 'Vendors')).to.equal(writesBefore);
+    expect(((await stack.sapAdmin('GET', '/change-documents?objectClass=KRED&objectId=0000300005'))['documents'] as unknown[]).length).to.equal(changesBefore);
+  });
+
+  it('Zoho invoices -> SAP G/L: a balanced document with tax, posted once, its number written back', async () => {
+    const account = (await stack.zohoRecords('Accounts')).find((r) => r['SAP_Customer_Number'] === '100003') as Json;
+    const product = await stack.zohoCreate('Products', { Product_Name: 'Service hour' });
+    await stack.enableFlow('zoho-invoices-to-sap-gl', { taxCodes: { VAT: { taxCode: 'A1', glAccount: '154000' } } });
+    const invoiceId = await stack.zohoCreate('Invoices', {
+      Subject: 'Maintenance November', Account_Name: { id: account['id'] }, Invoice_Date: '2026-11-20',
+      Invoiced_Items: [{ Product_Name: { id: product }, Quantity: 3, List_Price: 100, Tax: 57 }],
+    });
+    const invoice = await eventually('the SAP document number written back to the invoice', async () => {
+      const found = (await stack.zohoRecords('Invoices')).find((r) => r['id'] === invoiceId);
+      return typeof found?.['SAP_Document_Number'] === 'string' ? found : undefined;
+    });
+    const reference = `Z${invoiceId.slice(-11)}`;
+    const headers = (await stack.sapAdmin('GET', `/tables/BKPF?where=${encodeURIComponent(`XBLNR = '${reference}'`)}`))['rows'] as Json[];
+    expect(headers).to.have.length(1);
+    expect(headers[0]?.['BELNR']).to.equal(invoice['SAP_Document_Number']);
+    const lines = (await stack.sapAdmin('GET', `/tables/BSEG?where=${encodeURIComponent(`BELNR = '${String(headers[0]?.['BELNR'])}'`)}`))['rows'] as Json[];
+    expect(lines.map((l) => [l['KOART'], l['SHKZG'], Number(l['WRBTR'])])).to.have.deep.members([['D', 'S', 357], ['S', 'H', 300], ['S', 'H', 57]]);
+  });
+
+  it('SAP reference data -> a custom Zoho module: company codes, G/L accounts and payment terms', async () => {
+    const module = await stack.zohoAdmin('POST', 'custom-modules', {
+      api_name: 'SAP_Reference_Data',
+      fields: [{ api_name: 'SAP_Reference_Key', unique: true }, { api_name: 'SAP_Type' }, { api_name: 'SAP_Key' }, { api_name: 'SAP_Company_Code' }, { api_name: 'SAP_Description' }],
+    });
+    expect(module.status).to.equal(201);
+    const run = await stack.enableFlow('sap-reference-data-to-zoho', { companyCodes: ['1000'] });
+    expect(run, JSON.stringify(run)).to.include({ status: 'succeeded', dead: 0 });
+    const values = await stack.zohoRecords('SAP_Reference_Data');
+    expect(values.find((v) => v['SAP_Reference_Key'] === 'company_code:1000')).to.include({ SAP_Type: 'company_code' });
+    expect(values.filter((v) => v['SAP_Type'] === 'gl_account')).to.have.length(6);
+    expect(values.filter((v) => v['SAP_Type'] === 'payment_terms').map((v) => v['SAP_Key'])).to.include('0001');
+    const again = await stack.runFlow('sap-reference-data-to-zoho');
+    expect(again).to.include({ succeeded: 0, skipped: values.length });
+  });
 });
+
+async function zohoWrites(stack: SyncStack, module: string): Promise<number> {
+  const calls = (await stack.zohoAdmin('GET', 'calls')).json['calls'] as Array<{ method: string; path: string }>;
+  return calls.filter((c) => c.method !== 'GET' && c.path.includes(`/${module}`)).length;
+}
