@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RELAY_CLI, runCli } from './harness/processes.js';
+import { suiteDatabaseUrl } from './harness/suite-database.js';
 import { eventually, SyncStack } from './harness/sync-stack.js';
 
 type Json = Record<string, unknown>;
@@ -152,6 +157,52 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
     expect(again).to.include({ succeeded: 0, skipped: values.length });
   });
 });
+
+describe('mlc-relay flows and records: fix a mapping, replay the failed records from the CLI', () => {
+  let stack: SyncStack;
+  const cli = (...args: string[]) => runCli(RELAY_CLI, args, { DATABASE_URL: suiteDatabaseUrl(), LOG_LEVEL: 'warn' });
+
+  before(async () => {
+    stack = await SyncStack.start({ customers: 10, vendors: 10 });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  it('a PO for an unmapped product is a dead letter naming the config field; after the fix, replay --all posts it', async () => {
+    await stack.enableFlow('sap-vendors-zoho-vendors');
+    const vendor = (await stack.zohoRecords('Vendors')).find((r) => r['SAP_Vendor_Number'] === '300002') as Json;
+    const invalid = await cli('flows', 'enable', 'zoho-purchase-orders-to-sap', '--tenant', stack.tenantId, '--config-file', await configFile({ plant: 'no such plant code, far too long' }));
+    expect(invalid.code).to.equal(2);
+    expect(invalid.stderr).to.contain('config.plant');
+    const enabled = await cli('flows', 'enable', 'zoho-purchase-orders-to-sap', '--tenant', stack.tenantId, '--every', '1h', '--config-file', await configFile({ materials: {} }));
+    expect(enabled.code, enabled.stderr).to.equal(0);
+    const product = await stack.zohoCreate('Products', { Product_Name: 'Unmapped gadget' });
+    const poId = await stack.zohoCreate('Purchase_Orders', { Subject: 'Gadgets', Vendor_Name: { id: vendor['id'] }, Purchase_Items: [{ Product_Name: { id: product }, Quantity: 2, List_Price: 5 }] });
+    const dead = await eventually('the PO in the dead letters', async () => {
+      const listed = await cli('records', 'list', '--tenant', stack.tenantId, '--status', 'dead', '--json');
+      return (JSON.parse(listed.stdout || '[]') as Json[]).find((r) => r['zohoId'] === poId);
+    });
+    expect(String(dead['deadReason'])).to.contain('has no SAP material').and.to.contain('config.materials');
+
+    const fixed = await cli('flows', 'enable', 'zoho-purchase-orders-to-sap', '--tenant', stack.tenantId, '--config-file', await configFile({ materials: { 'Unmapped gadget': 'SIM-BOLT-M8' } }));
+    expect(fixed.code, fixed.stderr).to.equal(0);
+    const replayed = await cli('records', 'replay', '--tenant', stack.tenantId, '--all', '--flow', 'zoho-purchase-orders-to-sap');
+    expect(replayed.stdout).to.contain('1 record(s) queued for replay');
+    await eventually('the replayed PO posted', async () => {
+      const po = (await stack.zohoRecords('Purchase_Orders')).find((r) => r['id'] === poId);
+      return typeof po?.['PO_Number'] === 'string';
+    });
+    const flows = await cli('flows', 'list', '--tenant', stack.tenantId);
+    expect(flows.stdout).to.match(/zoho-purchase-orders-to-sap\s+enabled/);
+  });
+});
+
+async function configFile(config: Json): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'mlc-flow-config-')), 'config.json');
+  await writeFile(file, JSON.stringify(config));
+  return file;
+}
 
 async function zohoWrites(stack: SyncStack, module: string): Promise<number> {
   const calls = (await stack.zohoAdmin('GET', 'calls')).json['calls'] as Array<{ method: string; path: string }>;

@@ -17,6 +17,7 @@ import { ConsoleAuthService } from '../console/console-auth.service.js';
 import { ConsoleModule } from '../console/console.module.js';
 import type { Role } from '../console/console.repository.js';
 import { parseDuration } from './duration.js';
+import { addSyncCommands, SyncCliModule } from './sync.cli.js';
 
 const program = new Command('mlc-relay').description('ml-connector relay: serve the tunnel and manage tenants and agents').showHelpAfterError();
 
@@ -139,6 +140,8 @@ user
     }),
   );
 
+addSyncCommands(program, (work) => withCore((core) => work(core)), (json, value, text) => print(json, value, text));
+
 async function readPassword(file: string | undefined): Promise<string> {
   if (file) return (await readFile(file, 'utf8')).trim();
   const fromEnv = process.env['MLC_PASSWORD'];
@@ -164,7 +167,7 @@ async function withCore(work: (core: INestApplicationContext, replicaStaleMs: nu
 @Module({})
 class CliModule {
   static forContext(context: RelayContext): DynamicModule {
-    return { module: CliModule, imports: [RelayCoreModule.forContext(context), ConsoleModule] };
+    return { module: CliModule, imports: [RelayCoreModule.forContext(context), ConsoleModule, SyncCliModule] };
   }
 }
 

@@ -15,7 +15,7 @@ import { SyncController } from './sync.controller.js';
 import { SyncFlowsRepository } from './sync-flows.repository.js';
 import { SyncRecordsRepository } from './sync-records.repository.js';
 import { SyncSchedulerService } from './sync-scheduler.service.js';
-import { SyncService } from './sync.service.js';
+import { SYNC_KICK, SyncService } from './sync.service.js';
 import { ZohoInboxRepository } from './zoho-inbox.repository.js';
 
 /** The sync engine: flows, their schedules across replicas, links, journal, dead letters and replay. */
@@ -24,6 +24,7 @@ import { ZohoInboxRepository } from './zoho-inbox.repository.js';
   providers: [
     AdminTokenGuard, SapCommands, SyncFlowsRepository, SyncRecordsRepository, ZohoInboxRepository, ZohoPoller,
     CustomersFlow, VendorsFlow, PurchaseOrdersFlow, InvoicesFlow, ReferenceDataFlow, FlowRunners, SyncSchedulerService, SyncService,
+    { provide: SYNC_KICK, useExisting: SyncSchedulerService },
   ],
   controllers: [SyncController],
   exports: [SyncService],

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { FLOWS, isFlowKey, type FlowKey } from './flow-keys.js';
 import { parseFlowConfig } from './flow-config.js';
 import { SyncFlowsRepository, type RunRow } from './sync-flows.repository.js';
 import { SyncRecordsRepository, type JournalRow, type LinkRow, type LinkStatus } from './sync-records.repository.js';
-import { SyncSchedulerService } from './sync-scheduler.service.js';
 
 export interface FlowView {
   key: FlowKey;
@@ -24,6 +23,12 @@ export interface FlowChange {
   config?: unknown;
 }
 
+/** Starts a look for due flows now; the relay's scheduler, or nothing in the CLI (relays look every second). */
+export interface SyncKick {
+  kick(): void;
+}
+export const SYNC_KICK = Symbol('SYNC_KICK');
+
 const LINK_STATUSES: readonly LinkStatus[] = ['synced', 'pending', 'dead', 'writing'];
 
 /** What operators do with flows and records (API, console, CLI): one place, tenant-scoped throughout. */
@@ -32,7 +37,7 @@ export class SyncService {
   constructor(
     private readonly flows: SyncFlowsRepository,
     private readonly records: SyncRecordsRepository,
-    private readonly scheduler: SyncSchedulerService,
+    @Inject(SYNC_KICK) private readonly scheduler: SyncKick,
   ) {}
 
   async listFlows(tenantId: string): Promise<FlowView[]> {
@@ -58,6 +63,9 @@ export class SyncService {
   /** Config is validated (every bad field named) and stored with its defaults filled in. */
   async updateFlow(tenantId: string, key: string, change: FlowChange): Promise<FlowView> {
     const flowKey = this.flowKey(key);
+    if (change.scheduleMs !== undefined && (!Number.isInteger(change.scheduleMs) || change.scheduleMs < 1_000 || change.scheduleMs > 7 * 86_400_000)) {
+      throw new DomainError('INVALID_INPUT', `schedule: ${change.scheduleMs} ms is not between 1 s and 7 days`, { fields: 'schedule_ms' });
+    }
     const config = change.config === undefined ? undefined : (parseFlowConfig(flowKey, change.config) as Record<string, unknown>);
     await this.flows.update(tenantId, flowKey, { enabled: change.enabled, scheduleMs: change.scheduleMs, config });
     if (change.enabled) this.scheduler.kick();
