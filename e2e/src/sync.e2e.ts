@@ -22,7 +22,7 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
 
   it('SAP customers -> Zoho Accounts: an initial load, then a delta that reads only what changed', async () => {
     const initial = await stack.enableFlow('sap-customers-to-zoho-accounts');
-    expect(initial, JSON.stringify(initial)).to.include({ status: 'succeeded', succeeded: 200, dead: 0 });
+    expect(initial, JSON.stringify(initial)).to.include({ status: 'succeeded', succeeded: 300, dead: 0 }); // 200 Accounts and 100 Contacts
     const accounts = await stack.zohoRecords('Accounts');
     expect(accounts).to.have.length(200);
     const first = byField(accounts, 'SAP_Customer_Number', '100000') as Json;
@@ -31,6 +31,12 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
     expect(first).to.include({ Account_Name: kna1['NAME1'], Billing_City: kna1['ORT01'], SAP_Credit_Status: 'OK' });
     expect(first['SAP_Credit_Limit']).to.be.a('number').and.to.be.greaterThan(0);
     expect(first['SAP_Payment_Terms']).to.match(/^(0001|ZB30|NT30)$/);
+    // Every second customer has a contact person (KNVK): a Contact of its Account.
+    const contacts = await stack.zohoRecords('Contacts');
+    expect(contacts).to.have.length(100);
+    const contact = byField(contacts, 'SAP_Contact_Number', '500000') as Json;
+    expect((contact['Account_Name'] as Json)['id']).to.equal(first['id']);
+    expect(contact['Last_Name']).to.be.a('string').and.not.equal('');
 
     // Two changes in SAP (as a user in SAP GUI): only those customers are read and written.
     await stack.sapAdmin('PATCH', '/customers/0000100007', { KNA1: { NAME1: 'Renamed in SAP GmbH' } });

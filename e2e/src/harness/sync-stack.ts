@@ -11,7 +11,7 @@ const CLIENT = { clientId: '1000.E2ESYNC', clientSecret: 'e2e-sync-secret' };
 /** Every function module and table the five SAP flows need, and nothing else. */
 export const SYNC_POLICY = {
   functionModules: ['STFC_CONNECTION', 'BAPI_PO_CREATE1', 'BAPI_ACC_DOCUMENT_POST', 'Z_MLC_VENDOR_MAINTAIN'],
-  tables: Object.fromEntries(['KNA1', 'KNB1', 'KNKK', 'LFA1', 'LFB1', 'CDHDR', 'EKKO', 'BKPF', 'T001', 'SKA1', 'SKB1'].map((t) => [t, { maxRows: 2_000_000 }])),
+  tables: Object.fromEntries(['KNA1', 'KNB1', 'KNKK', 'KNVK', 'LFA1', 'LFB1', 'CDHDR', 'EKKO', 'BKPF', 'T001', 'SKA1', 'SKB1'].map((t) => [t, { maxRows: 2_000_000 }])),
 };
 
 /** The custom fields and module the flows' default configs write to, as a Zoho admin would add them. */
@@ -20,6 +20,7 @@ export const ZOHO_CUSTOM_FIELDS = [
   { module: 'Accounts', field: { apiName: 'SAP_Credit_Limit', type: 'currency' as const } },
   { module: 'Accounts', field: { apiName: 'SAP_Credit_Status', type: 'text' as const } },
   { module: 'Accounts', field: { apiName: 'SAP_Payment_Terms', type: 'text' as const } },
+  { module: 'Contacts', field: { apiName: 'SAP_Contact_Number', type: 'text' as const, unique: true } },
   { module: 'Vendors', field: { apiName: 'SAP_Vendor_Number', type: 'text' as const, unique: true } },
   { module: 'Vendors', field: { apiName: 'SAP_VAT_Number', type: 'text' as const } },
   { module: 'Invoices', field: { apiName: 'SAP_Document_Number', type: 'text' as const } },

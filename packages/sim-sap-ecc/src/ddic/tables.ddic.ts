@@ -40,6 +40,12 @@ export const TABLES: TableDef[] = [
     'ERDAT D 8 Created on', 'CTLPC C 3 Credit management: Risk category', 'DTREV D 8 Last internal review',
     'CRBLB C 1 Blocked by credit management', 'SBGRP C 3 Credit representative group', 'NXTRV D 8 Next internal review',
   ]),
+  table('KNVK', 'Contact Person', [
+    '*MANDT C 3 Client', '*PARNR C 10 Number of contact person', 'KUNNR C 10 Customer Number',
+    'NAMEV C 35 First name', 'NAME1 C 35 Name 1', 'ABTNR C 4 Contact person department',
+    'PAFKT C 2 Contact person function', 'TELF1 C 16 First telephone number', 'SORTL C 10 Sort field',
+    'ANRED C 30 Form of address for contact person', 'LOEVM C 1 Deletion Indicator',
+  ]),
   table('LFA1', 'Vendor Master (General Section)', [
     '*MANDT C 3 Client', '*LIFNR C 10 Account Number of Vendor', 'LAND1 C 3 Country Key', 'NAME1 C 35 Name',
     'NAME2 C 35 Name 2', 'ORT01 C 35 City', 'PSTLZ C 10 Postal Code', 'REGIO C 3 Region',

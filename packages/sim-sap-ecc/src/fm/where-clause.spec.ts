@@ -32,6 +32,10 @@ describe('compileWhere (RFC_READ_TABLE OPTIONS)', () => {
     expect(compileWhere(kna1, "KUNNR >= '0000100000' AND LAND1 = 'DE'").keyed).to.equal(true);
     expect(compileWhere(kna1, "KUNNR >= '0000100000' OR LAND1 = 'DE'").keyed).to.equal(false);
     expect(compileWhere(kna1, "LAND1 = 'DE'").keyed).to.equal(false);
+    // Parenthesized AND-ed groups are optimized like the bare conditions; an OR inside one confines nothing.
+    expect(compileWhere(kna1, "( LAND1 = 'DE' ) AND ( KUNNR >= ' ' )").keyed).to.equal(true);
+    expect(compileWhere(kna1, "( KUNNR >= '0000100000' ) AND ( LAND1 = 'DE' OR KUNNR = '0000100001' )").range).to.deep.equal({ low: '0000100000' });
+    expect(compileWhere(kna1, "( KUNNR = '0000100001' OR LAND1 = 'DE' )").keyed).to.equal(false);
   });
 
   it('derives the leading-key range from ANDed top-level conditions only', () => {

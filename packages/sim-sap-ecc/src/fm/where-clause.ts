@@ -58,7 +58,6 @@ class Parser {
   private i = 0;
   keyedFields = new Set<string>();
   range: KeyRange = {};
-  private hasTopLevelOr = false;
 
   constructor(private readonly tokens: Token[], private readonly def: TableDef, private readonly leading: string | undefined) {}
 
@@ -69,7 +68,7 @@ class Parser {
   }
 
   get keyRange(): KeyRange {
-    return this.hasTopLevelOr ? {} : this.range;
+    return this.range;
   }
 
   parse(): Predicate {
@@ -94,15 +93,22 @@ class Parser {
     if (t.text.toUpperCase() !== text) throw new WhereError(`expected '${text}' but found '${t.text}'`);
   }
 
+  /**
+   * `top` says the expression is ANDed into the whole condition (possibly inside parentheses, as in
+   * "( A ) AND ( B )", which a database optimizes exactly like "A AND B"). An OR at this level
+   * confines nothing: what its first term seemed to restrict is forgotten.
+   */
   private orExpr(top: boolean): Predicate {
+    const keyedBefore = new Set(this.keyedFields);
+    const rangeBefore = { ...this.range };
     const terms = [this.andExpr(top)];
     while (this.peekWord() === 'OR') {
       this.i++;
       terms.push(this.andExpr(false));
     }
     if (terms.length > 1 && top) {
-      this.keyedFields.clear();
-      this.hasTopLevelOr = true;
+      this.keyedFields = keyedBefore;
+      this.range = rangeBefore;
     }
     return terms.length === 1 ? terms[0] : (row) => terms.some((t) => t(row));
   }
@@ -125,7 +131,7 @@ class Parser {
     const t = this.tokens[this.i];
     if (t?.kind === 'punct' && t.text === '(') {
       this.i++;
-      const inner = this.orExpr(false);
+      const inner = this.orExpr(top);
       this.expect(')');
       return inner;
     }

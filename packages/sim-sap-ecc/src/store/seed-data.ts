@@ -64,6 +64,8 @@ function party(r: () => number): Party {
 
 export const FIRST_CUSTOMER = 100000;
 export const FIRST_VENDOR = 300000;
+/** Contact persons (KNVK) are numbered from here; every second customer has one. */
+export const FIRST_CONTACT = 500000;
 
 function numberKey(mandt: string, key: string, first: number, count: number, rest: string): number | undefined {
   if (!key.startsWith(mandt) || !key.endsWith(rest) || key.length !== mandt.length + 10 + rest.length) return undefined;
@@ -95,7 +97,7 @@ function partyGenerator(o: SeedOptions, first: number, count: number, salt: numb
 
 const sortl = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10);
 
-export function customerGenerators(o: SeedOptions): Record<'KNA1' | 'KNB1' | 'KNVV' | 'KNKK', RowGenerator> {
+export function customerGenerators(o: SeedOptions): Record<'KNA1' | 'KNB1' | 'KNVV' | 'KNKK' | 'KNVK', RowGenerator> {
   const m = o.client;
   const gen = (rest: string, build: PartyRow): RowGenerator => partyGenerator(o, FIRST_CUSTOMER, o.customers, 0x1111, rest, build);
   return {
@@ -113,6 +115,15 @@ export function customerGenerators(o: SeedOptions): Record<'KNA1' | 'KNB1' | 'KN
       KDGRP: '01', INCO1: 'EXW', INCO2: p.city, VSBED: '01', WAERS: p.country === 'US' ? 'USD' : 'EUR',
       ZTERM: pick(r, ['0001', 'ZB30']), VWERK: '1000',
     })),
+    KNVK: partyGenerator(o, FIRST_CONTACT, Math.floor(o.customers / 2), 0x3333, '', (p, parnr, r) => {
+      const first = pick(r, ['Anna', 'Jonas', 'Marie', 'Lukas', 'Sophie', 'Paul', 'Emma', 'Noah']);
+      const last = pick(r, ['Schmidt', 'Müller', 'Dubois', 'Smith', 'Rossi', 'Novak', 'Jansen', 'Berg']);
+      return {
+        MANDT: m, PARNR: parnr, KUNNR: String(FIRST_CUSTOMER + (Number(parnr) - FIRST_CONTACT) * 2).padStart(10, '0'),
+        NAMEV: first, NAME1: last, ABTNR: pick(r, ['0001', '0002', '0003']), PAFKT: pick(r, ['01', '02', '10']),
+        TELF1: p.phone, SORTL: last.toUpperCase().slice(0, 10), ANRED: pick(r, ['Mr.', 'Ms.']),
+      };
+    }),
     KNKK: gen('1000', (p, kunnr, r) => {
       const limit = (5 + Math.floor(r() * 495)) * 1000;
       return {

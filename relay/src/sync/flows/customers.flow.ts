@@ -12,6 +12,7 @@ type Run = FlowRun<'sap-customers-to-zoho-accounts'>;
 
 const MODULE = 'Accounts';
 const KNA1_FIELDS = ['KUNNR', 'NAME1', 'STRAS', 'ORT01', 'PSTLZ', 'REGIO', 'LAND1', 'TELF1', 'LOEVM'];
+const KNVK_FIELDS = ['PARNR', 'KUNNR', 'NAMEV', 'NAME1', 'TELF1', 'ABTNR', 'PAFKT', 'LOEVM'];
 /** Zoho batches written at once during a load; the client's budget still caps concurrency per edition. */
 const WRITES_IN_FLIGHT = 12;
 const ZOHO_BATCH = 100;
@@ -25,6 +26,8 @@ interface CustomerState {
 interface CustomerExtras {
   terms: Map<string, string>;
   credit: Map<string, { limit: string; blocked: boolean }>;
+  /** Contact persons by customer (empty when contacts are off). */
+  contacts: Map<string, SapRow[]>;
 }
 
 /**
@@ -46,7 +49,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
   private async initialLoad(run: Run): Promise<void> {
     // Taken before reading, so a change made during the load is read again by the first delta.
     const startedAt = await sapNow(run.sap);
-    const extras: CustomerExtras = { terms: await this.terms(run), credit: await this.credit(run) };
+    const extras: CustomerExtras = { terms: await this.terms(run), credit: await this.credit(run), contacts: await this.contacts(run) };
     const inFlight = new Set<Promise<void>>();
     let pending: SapRow[] = [];
     const flush = async (rows: SapRow[]): Promise<void> => {
@@ -74,16 +77,20 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     await run.checkpoint({ cdhdr: changed.watermark });
   }
 
-  /** Pending links (retryable failures, replays) of this flow, re-read from SAP and sent again. */
+  /**
+   * Pending links (retryable failures, replays) of this flow, re-read from SAP and sent again; a
+   * contact goes again with its customer.
+   */
   private async retryUnfinished(run: Run): Promise<void> {
     const links = await run.records.unfinished(run.tenantId, run.flowKey, 10_000);
-    await this.pushByKeys(run, links.map((link) => link.sapKey).filter((key): key is string => key !== null));
+    const kunnrs = links.map((link) => (link.entity === 'contact' ? contactCustomer(link.source) : link.sapKey));
+    await this.pushByKeys(run, [...new Set(kunnrs.filter((key): key is string => typeof key === 'string' && key !== ''))]);
   }
 
   private async pushByKeys(run: Run, kunnrs: readonly string[]): Promise<void> {
     if (kunnrs.length === 0) return;
     const rows = await run.sap.readByKeys({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS }, 'KUNNR', kunnrs);
-    const extras: CustomerExtras = { terms: await this.terms(run, kunnrs), credit: await this.credit(run, kunnrs) };
+    const extras: CustomerExtras = { terms: await this.terms(run, kunnrs), credit: await this.credit(run, kunnrs), contacts: await this.contacts(run, kunnrs) };
     for (let at = 0; at < rows.length; at += ZOHO_BATCH) await this.write(run, rows.slice(at, at + ZOHO_BATCH), extras);
   }
 
@@ -96,7 +103,41 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       const values = customerValues(row, extras, config);
       return { link: links[i] as OutboundRecord['link'], source: sourceOf(row, extras), values, payload: values };
     });
-    await upsertToZoho(run, MODULE, [config.keyField], outbound);
+    const accounts = await upsertToZoho(run, MODULE, [config.keyField], outbound);
+    if (config.contacts.enabled) await this.writeContacts(run, wanted, links, accounts, extras);
+  }
+
+  /** Each customer's contact persons as Contacts of its Account (once the Account is in Zoho). */
+  private async writeContacts(run: Run, customers: SapRow[], links: readonly (OutboundRecord['link'] | undefined)[], accounts: Map<string, string>, extras: CustomerExtras): Promise<void> {
+    const { keyField } = run.config.contacts;
+    const rows: Array<{ contact: SapRow; accountId: string }> = [];
+    customers.forEach((customer, i) => {
+      const accountId = links[i] ? accounts.get((links[i] as OutboundRecord['link']).id) : undefined;
+      if (!accountId) return;
+      for (const contact of extras.contacts.get(text(customer, 'KUNNR')) ?? []) if (text(contact, 'LOEVM') !== 'X') rows.push({ contact, accountId });
+    });
+    if (rows.length === 0) return;
+    const contactLinks = await run.records.ensureLinks(run.tenantId, 'contact', run.flowKey, 'sap', rows.map((r) => text(r.contact, 'PARNR')));
+    const outbound: OutboundRecord[] = rows.map(({ contact, accountId }, i) => {
+      const values = {
+        [keyField]: displayNumber(text(contact, 'PARNR')),
+        First_Name: text(contact, 'NAMEV') || null,
+        Last_Name: text(contact, 'NAME1') || displayNumber(text(contact, 'PARNR')),
+        Phone: text(contact, 'TELF1') || null,
+        Account_Name: { id: accountId },
+      };
+      return { link: contactLinks[i] as OutboundRecord['link'], source: { KNVK: contact }, values, payload: values };
+    });
+    for (let at = 0; at < outbound.length; at += ZOHO_BATCH) await upsertToZoho(run, 'Contacts', [keyField], outbound.slice(at, at + ZOHO_BATCH));
+  }
+
+  private async contacts(run: Run, kunnrs?: readonly string[]): Promise<Map<string, SapRow[]>> {
+    const byCustomer = new Map<string, SapRow[]>();
+    if (!run.config.contacts.enabled) return byCustomer;
+    const request = { table: 'KNVK', keyFields: ['PARNR'], fields: KNVK_FIELDS };
+    const rows = kunnrs ? await run.sap.readByKeys(request, 'KUNNR', kunnrs) : await run.sap.readAll(request);
+    for (const row of rows) byCustomer.set(text(row, 'KUNNR'), [...(byCustomer.get(text(row, 'KUNNR')) ?? []), row]);
+    return byCustomer;
   }
 
   private async terms(run: Run, kunnrs?: readonly string[]): Promise<Map<string, string>> {
@@ -130,6 +171,11 @@ export function customerValues(row: SapRow, extras: CustomerExtras, config: Cust
     [f.creditStatus]: credit ? (credit.blocked ? 'Blocked' : 'OK') : 'No credit data',
     [f.paymentTerms]: extras.terms.get(kunnr) || null,
   };
+}
+
+function contactCustomer(source: unknown): string | undefined {
+  const knvk = (source as { KNVK?: Record<string, unknown> } | null)?.KNVK;
+  return typeof knvk?.['KUNNR'] === 'string' ? knvk['KUNNR'].trim() : undefined;
 }
 
 function sourceOf(row: SapRow, extras: CustomerExtras): Record<string, unknown> {

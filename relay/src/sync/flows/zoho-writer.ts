@@ -22,11 +22,14 @@ const BATCH_RETRY = { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 8_000,
  * record). Zoho's per-record refusals are dead letters with Zoho's own message and field; a failure
  * of the whole call that outlives the retries leaves every record of it for the next run.
  */
-export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplicateCheckFields: readonly string[], outbound: readonly OutboundRecord[]): Promise<void> {
+export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplicateCheckFields: readonly string[], outbound: readonly OutboundRecord[]): Promise<Map<string, string>> {
+  /** Link id -> Zoho id of every record that is in Zoho now (written or unchanged). */
+  const inZoho = new Map<string, string>();
   const skipped: AttemptRecord[] = [];
   const toWrite: OutboundRecord[] = [];
   for (const record of outbound) {
     if (record.link.status === 'synced' && record.link.zohoId && sameValues(record.link.syncedValues, record.values)) {
+      inZoho.set(record.link.id, record.link.zohoId);
       skipped.push({ linkId: record.link.id, outcome: 'skipped', correlationId: run.newCorrelationId(), source: record.source, payload: record.payload, response: { reason: 'unchanged since the last sync' } });
     } else {
       toWrite.push(record);
@@ -34,7 +37,7 @@ export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplic
   }
   run.counts.recordsSeen += outbound.length;
   await run.journal(skipped);
-  if (toWrite.length === 0) return;
+  if (toWrite.length === 0) return inZoho;
   const correlationId = run.newCorrelationId();
   const request = { method: 'POST', path: `/crm/v8/${module}/upsert`, duplicate_check_fields: duplicateCheckFields, records: toWrite.length };
   let results: ZohoRecordResult[];
@@ -48,14 +51,18 @@ export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplic
   } catch (err) {
     const failure = run.signal.aborted ? { outcome: 'retry' as const, reason: 'the run stopped' } : classifyFailure(err);
     await run.journal(toWrite.map((r) => ({ linkId: r.link.id, outcome: failure.outcome, correlationId, source: r.source, payload: r.payload, request, error: failure.reason })));
-    return;
+    return inZoho;
   }
   await run.journal(toWrite.map((record, i) => {
     const result = results[i];
     const base = { linkId: record.link.id, correlationId, source: record.source, payload: record.payload, request };
-    if (result?.ok) return { ...base, outcome: 'succeeded' as const, zohoId: result.id, syncedValues: record.values, response: { id: result.id, action: result.action } };
+    if (result?.ok) {
+      inZoho.set(record.link.id, result.id);
+      return { ...base, outcome: 'succeeded' as const, zohoId: result.id, syncedValues: record.values, response: { id: result.id, action: result.action } };
+    }
     const field = result && typeof result.details['api_name'] === 'string' ? ` (field ${result.details['api_name']})` : '';
     const error = result ? `Zoho refused it: ${result.code} ${result.message}${field}` : 'Zoho returned no result for this record';
     return { ...base, outcome: 'dead' as const, response: result ?? null, error };
   }));
+  return inZoho;
 }
