@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { openDataSource } from '../database/data-source.js';
+import { testDatabaseUrl } from '../testing/test-database.js';
+import { SyncFlowsRepository } from './sync-flows.repository.js';
+import { SyncRecordsRepository } from './sync-records.repository.js';
+
+describe('sync schedules and records (real PostgreSQL, real migrations)', () => {
+  let db: DataSource;
+  let flows: SyncFlowsRepository;
+  let records: SyncRecordsRepository;
+  let tenantId: string;
+
+  before(async () => {
+    db = await openDataSource(await testDatabaseUrl());
+    flows = new SyncFlowsRepository(db);
+    records = new SyncRecordsRepository(db);
+  });
+  beforeEach(async () => {
+    const rows: Array<{ id: string }> = await db.query(`INSERT INTO tenant (name) VALUES ($1) RETURNING id`, [`sync-${Date.now()}-${Math.random()}`]);
+    tenantId = (rows[0] as { id: string }).id;
+  });
+  after(() => db.destroy());
+
+  const mine = <T extends { tenantId: string }>(claimed: T[]): T[] => claimed.filter((f) => f.tenantId === tenantId);
+
+  it('a due flow goes to exactly one of many replicas claiming at once, and not again while leased', async () => {
+    await flows.update(tenantId, 'zoho-purchase-orders-to-sap', { enabled: true, scheduleMs: 60_000 });
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => flows.claimDue(`replica-${i}`, 15_000, 10)));
+    expect(claims.flatMap(mine)).to.have.length(1);
+    await flows.requestRun(tenantId, ['zoho-purchase-orders-to-sap'], 'manual');
+    expect(mine(await flows.claimDue('replica-x', 15_000, 10))).to.deep.equal([]);
+  });
+
+  it('"run now" and a lapsed lease make the flow due again, and the claim says why it runs', async () => {
+    await flows.update(tenantId, 'sap-customers-to-zoho-accounts', { enabled: true, scheduleMs: 3_600_000 });
+    const [first] = mine(await flows.claimDue('a', 1, 10));
+    expect(first?.pendingTrigger).to.equal(null);
+    await new Promise((r) => setTimeout(r, 20));
+    await flows.requestRun(tenantId, ['sap-customers-to-zoho-accounts'], 'manual');
+    const [again] = mine(await flows.claimDue('b', 15_000, 10));
+    expect(again).to.include({ flowKey: 'sap-customers-to-zoho-accounts', pendingTrigger: 'manual', leaseOwner: 'b' });
+    expect(await flows.renewLease(tenantId, 'sap-customers-to-zoho-accounts', 'a', 15_000)).to.equal(false);
+    expect(await flows.saveState(tenantId, 'sap-customers-to-zoho-accounts', 'a', { stale: true })).to.equal(false);
+    expect(await flows.saveState(tenantId, 'sap-customers-to-zoho-accounts', 'b', { cursor: 1 })).to.equal(true);
+  });
+
+  it('never claims a disabled flow', async () => {
+    await flows.update(tenantId, 'zoho-invoices-to-sap-gl', { enabled: true });
+    await flows.update(tenantId, 'zoho-invoices-to-sap-gl', { enabled: false });
+    expect(mine(await flows.claimDue('a', 15_000, 10))).to.deep.equal([]);
+  });
+
+  it('journals one entry per attempt, numbered per record, and a replay puts a dead letter back', async () => {
+    const [link] = await records.ensureLinks(tenantId, 'purchase_order', 'zoho-purchase-orders-to-sap', 'zoho', ['5725767000001000001']);
+    const id = (link as { id: string }).id;
+    const attempt = (outcome: 'retry' | 'dead' | 'succeeded', extra = {}) => records.recordAttempts(tenantId, 'zoho-purchase-orders-to-sap', null, [{ linkId: id, outcome, correlationId: randomUUID(), ...extra }]);
+    await attempt('retry', { error: 'AGENT_OFFLINE' });
+    await attempt('dead', { error: 'SAP refused it: ME 006' });
+    expect(await records.get(tenantId, id)).to.include({ status: 'dead', attempts: 2, deadReason: 'SAP refused it: ME 006' });
+    expect(await records.requeue(tenantId, { linkId: id })).to.deep.equal([{ id, flowKey: 'zoho-purchase-orders-to-sap' }]);
+    await attempt('succeeded', { sapKey: '4500000001' });
+    expect(await records.get(tenantId, id)).to.include({ status: 'synced', attempts: 0, sapKey: '4500000001', deadReason: null });
+    expect((await records.journal(tenantId, id)).map((j) => [j.attempt, j.outcome])).to.deep.equal([[1, 'retry'], [2, 'dead'], [1, 'succeeded']]);
+    expect((await records.search(tenantId, { query: '4500000001', limit: 10 })).map((l) => l.id)).to.deep.equal([id]);
+  });
+
+  it('keeps tenants apart: another tenant cannot see, journal or replay a record', async () => {
+    const [link] = await records.ensureLinks(tenantId, 'vendor', 'sap-vendors-zoho-vendors', 'sap', ['0000300001']);
+    const rows: Array<{ id: string }> = await db.query(`INSERT INTO tenant (name) VALUES ($1) RETURNING id`, [`sync-other-${Date.now()}`]);
+    const other = (rows[0] as { id: string }).id;
+    const id = (link as { id: string }).id;
+    await records.recordAttempts(other, 'sap-vendors-zoho-vendors', null, [{ linkId: id, outcome: 'dead', correlationId: randomUUID(), error: 'x' }]);
+    expect(await records.get(other, id)).to.equal(undefined);
+    expect(await records.journal(tenantId, id)).to.deep.equal([]);
+    expect(await records.requeue(other, {})).to.deep.equal([]);
+  });
+});
