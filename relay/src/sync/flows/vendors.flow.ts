@@ -14,6 +14,7 @@ import { displayNumber, internalNumber, quote, text } from './sap-values.js';
 import { countryCode } from './country-code.js';
 import { mergeVendor, type VendorValues } from './vendor-merge.js';
 import { ZohoPoller } from './zoho-poller.js';
+import { upsertToZoho, type OutboundRecord } from './zoho-writer.js';
 
 type Run = FlowRun<'sap-vendors-zoho-vendors'>;
 
@@ -72,12 +73,28 @@ export class VendorsFlow implements FlowRunner<'sap-vendors-zoho-vendors'> {
     }
     for (const link of await run.records.unfinished(run.tenantId, run.flowKey, 10_000)) if (!pairs.has(link.id)) pairs.set(link.id, { link });
     await this.load(run, [...pairs.values()]);
+    const newInSap = [...pairs.values()].filter((p) => p.sapRow && !p.zoho && !p.link.zohoId && !p.link.syncedValues);
+    await this.pushNew(run, newInSap);
     for (const pair of pairs.values()) {
       if (run.signal.aborted) return;
+      if (newInSap.includes(pair)) continue;
       await run.attempt(pair.link, { LFA1: pair.sapRow ?? null, zoho: pair.zoho ?? null }, (attempt) => this.reconcile(run, pair, attempt));
     }
     const last = zohoSide.at(-1);
     await run.checkpoint({ initialDone: true, cdhdr: sapSide.watermark, ...(last ? { inbox: last.cursor } : {}) });
+  }
+
+  /**
+   * SAP vendors Zoho has never seen (the first run, new vendors) go in batched upserts on the SAP
+   * number field: there is nothing to merge, and 100 per call beats one call each.
+   */
+  private async pushNew(run: Run, pairs: VendorPair[]): Promise<void> {
+    const config = run.config;
+    const outbound: OutboundRecord[] = pairs.map((pair) => {
+      const values = sapValues(pair.sapRow as SapRow);
+      return { link: pair.link, source: { LFA1: pair.sapRow }, values, payload: { ...fullZoho(values, config), [config.keyField]: displayNumber(pair.link.sapKey ?? '') } };
+    });
+    for (let at = 0; at < outbound.length; at += 100) await upsertToZoho(run, MODULE, [config.keyField], outbound.slice(at, at + 100));
   }
 
   /** The vendor's link: by Zoho id, else by the SAP number typed into Zoho, else a new one for a new vendor. */
