@@ -2,6 +2,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DomainError } from '../common/domain-error.js';
+import { FlowAvailability } from '../sync/flow-availability.js';
 import { SyncFlowsRepository } from '../sync/sync-flows.repository.js';
 import { SyncRecordsRepository } from '../sync/sync-records.repository.js';
 import { SYNC_KICK, SyncService } from '../sync/sync.service.js';
@@ -17,7 +18,7 @@ type Print = (json: boolean | undefined, value: unknown, text: string) => void;
  */
 @Module({
   // The database comes from the (global) RelayCoreModule the CLI module imports.
-  providers: [SyncFlowsRepository, SyncRecordsRepository, SyncService, { provide: SYNC_KICK, useValue: { kick: () => undefined } }],
+  providers: [SyncFlowsRepository, SyncRecordsRepository, FlowAvailability, SyncService, { provide: SYNC_KICK, useValue: { kick: () => undefined } }],
 })
 export class SyncCliModule {}
 

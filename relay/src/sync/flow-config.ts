@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../common/domain-error.js';
 import type { FlowKey } from './flow-keys.js';
+import { x3CustomersConfig, x3DealsConfig, x3SalesOrdersConfig } from './x3-flow-config.js';
 
 // Each flow's mapping config: validated when saved (every bad field named at once) and parsed again
 // when a run starts, so a run never works from a config that no longer fits the schema.
@@ -120,6 +121,9 @@ export const FLOW_CONFIG_SCHEMAS = {
   'zoho-purchase-orders-to-sap': purchaseOrdersConfig,
   'zoho-invoices-to-sap-gl': invoicesConfig,
   'sap-reference-data-to-zoho': referenceDataConfig,
+  'x3-customers-zoho-accounts': x3CustomersConfig,
+  'zoho-deals-to-x3-sales-orders': x3DealsConfig,
+  'x3-sales-orders-to-zoho': x3SalesOrdersConfig,
 } satisfies Record<FlowKey, z.ZodType>;
 
 export type FlowConfig<K extends FlowKey> = z.infer<(typeof FLOW_CONFIG_SCHEMAS)[K]>;

@@ -5,7 +5,7 @@ import { queryRows } from './query-rows.js';
 import type { FlowKey } from './flow-keys.js';
 
 /** What a link pairs: one record in SAP and in Zoho. */
-export type LinkEntity = 'customer' | 'contact' | 'vendor' | 'purchase_order' | 'invoice' | 'reference';
+export type LinkEntity = 'customer' | 'contact' | 'vendor' | 'purchase_order' | 'invoice' | 'reference' | 'x3_customer' | 'x3_deal_order' | 'x3_sales_order';
 export type LinkStatus = 'synced' | 'pending' | 'dead' | 'writing';
 export type AttemptOutcome = 'succeeded' | 'skipped' | 'retry' | 'dead';
 

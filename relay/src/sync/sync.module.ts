@@ -10,6 +10,12 @@ import { InvoicesFlow } from './flows/invoices.flow.js';
 import { PurchaseOrdersFlow } from './flows/purchase-orders.flow.js';
 import { ReferenceDataFlow } from './flows/reference-data.flow.js';
 import { VendorsFlow } from './flows/vendors.flow.js';
+import { X3CustomersFlow } from './flows/x3-customers.flow.js';
+import { X3DealsFlow } from './flows/x3-deals.flow.js';
+import { X3SalesOrdersFlow } from './flows/x3-sales-orders.flow.js';
+import { X3Commands } from '../sage-x3/x3-commands.service.js';
+import { FlowAvailability } from './flow-availability.js';
+import { X3Sites } from './x3-site.js';
 import { ZohoPoller } from './flows/zoho-poller.js';
 import { SyncController } from './sync.controller.js';
 import { SyncFlowsRepository } from './sync-flows.repository.js';
@@ -25,6 +31,7 @@ import { ZohoInboxRepository } from './zoho-inbox.repository.js';
     AdminTokenGuard, SapCommands, SyncFlowsRepository, SyncRecordsRepository, ZohoInboxRepository, ZohoPoller,
     CustomersFlow, VendorsFlow, PurchaseOrdersFlow, InvoicesFlow, ReferenceDataFlow, FlowRunners, SyncSchedulerService, SyncService,
     { provide: SYNC_KICK, useExisting: SyncSchedulerService },
+    X3Commands, X3Sites, FlowAvailability, X3CustomersFlow, X3DealsFlow, X3SalesOrdersFlow,
   ],
   controllers: [SyncController],
   exports: [SyncService],

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import { FLOWS, isFlowKey, type FlowKey } from './flow-keys.js';
+import { FlowAvailability } from './flow-availability.js';
 import { parseFlowConfig } from './flow-config.js';
 import { SyncFlowsRepository, type RunRow } from './sync-flows.repository.js';
 import { SyncRecordsRepository, type JournalRow, type LinkRow, type LinkStatus } from './sync-records.repository.js';
@@ -9,6 +10,9 @@ export interface FlowView {
   key: FlowKey;
   title: string;
   enabled: boolean;
+  /** False when the tenant's Zoho edition lacks a module the flow needs; `unavailableReason` says which. */
+  available: boolean;
+  unavailableReason: string | null;
   scheduleMs: number;
   config: Record<string, unknown>;
   nextRunAt: Date | null;
@@ -38,14 +42,17 @@ export class SyncService {
     private readonly flows: SyncFlowsRepository,
     private readonly records: SyncRecordsRepository,
     @Inject(SYNC_KICK) private readonly scheduler: SyncKick,
+    private readonly availability: FlowAvailability,
   ) {}
 
   async listFlows(tenantId: string): Promise<FlowView[]> {
-    const [rows, runs, counts] = await Promise.all([this.flows.list(tenantId), this.flows.runs(tenantId, { limit: 100 }), this.records.counts(tenantId)]);
+    const [rows, runs, counts, availability] = await Promise.all([this.flows.list(tenantId), this.flows.runs(tenantId, { limit: 100 }), this.records.counts(tenantId), this.availability.forTenant(tenantId)]);
     return rows.map((row) => ({
       key: row.flowKey,
       title: FLOWS[row.flowKey].title,
       enabled: row.enabled,
+      available: availability(row.flowKey).available,
+      unavailableReason: availability(row.flowKey).reason,
       scheduleMs: row.scheduleMs,
       config: parseFlowConfig(row.flowKey, row.config) as Record<string, unknown>,
       nextRunAt: row.enabled ? row.nextRunAt : null,
@@ -67,6 +74,10 @@ export class SyncService {
       throw new DomainError('INVALID_INPUT', `schedule: ${change.scheduleMs} ms is not between 1 s and 7 days`, { fields: 'schedule_ms' });
     }
     const config = change.config === undefined ? undefined : (parseFlowConfig(flowKey, change.config) as Record<string, unknown>);
+    if (change.enabled) {
+      const { available, reason } = await this.availability.of(tenantId, flowKey);
+      if (!available) throw new DomainError('CONFLICT', `flow ${flowKey} is unavailable: it ${reason}`, { flow: flowKey, reason: 'zoho_edition' });
+    }
     await this.flows.update(tenantId, flowKey, { enabled: change.enabled, scheduleMs: change.scheduleMs, config });
     if (change.enabled) this.scheduler.kick();
     return this.flow(tenantId, flowKey);
