@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { encodeFrame, FrameDecoder } from '../protocol/frame-codec.js';
-import type { ClientFrame, ServerFrame } from '../protocol/messages.js';
+import type { ClientFrame, RfcTable, ServerFrame } from '../protocol/messages.js';
 import { canceled, communicationFailure, type RfcError } from '../protocol/rfc-errors.js';
 
 type Pending = { resolve: (frame: ServerFrame) => void; reject: (err: RfcError) => void };
@@ -17,6 +17,8 @@ function unreachable(host: string, port: number, detail: string): RfcError {
 /** One TCP connection to the simulator = one SAP user session. Replies are matched by id. */
 export class RfcConnection {
   private readonly pending = new Map<number, Pending>();
+  /** Table rows that arrived ahead of their call's result, by call id and parameter. */
+  private readonly partial = new Map<number, Map<string, RfcTable>>();
   private readonly decoder = new FrameDecoder();
   private nextId = 1;
   private cancelRequested = false;
@@ -84,6 +86,13 @@ export class RfcConnection {
     }
     for (const raw of frames) {
       const frame = raw as ServerFrame;
+      if (frame.t === 'rows') {
+        this.addRows(frame.id, frame.param, frame.rows);
+        continue;
+      }
+      const rows = this.partial.get(frame.id);
+      this.partial.delete(frame.id);
+      if (rows && frame.t === 'result') for (const [param, table] of rows) frame.result[param] = table;
       const waiter = this.pending.get(frame.id);
       if (!waiter) continue;
       this.pending.delete(frame.id);
@@ -91,7 +100,16 @@ export class RfcConnection {
     }
   }
 
+  private addRows(id: number, param: string, rows: RfcTable): void {
+    let tables = this.partial.get(id);
+    if (!tables) this.partial.set(id, (tables = new Map()));
+    const table = tables.get(param);
+    if (table) for (const row of rows) table.push(row);
+    else tables.set(param, rows);
+  }
+
   private onClose(): void {
+    this.partial.clear();
     this.closed = true;
     const err = this.lostError();
     for (const waiter of this.pending.values()) waiter.reject(err);

@@ -34,5 +34,7 @@ export type ClientFrame =
 
 export type ServerFrame =
   | { t: 'opened'; id: number; session: SessionInfo }
+  /** Rows of a big table parameter, sent ahead of its result (which holds that table empty). */
+  | { t: 'rows'; id: number; param: string; rows: RfcTable }
   | { t: 'result'; id: number; result: RfcObject }
   | { t: 'error'; id: number; error: RfcError; endsSession: boolean };

@@ -56,6 +56,13 @@ class WorkProcesses {
   }
 }
 
+/**
+ * A table parameter longer than this goes out in slices ahead of its result. node-rfc builds a
+ * result's rows one by one in C; one JSON frame for a whole RFC_READ_TABLE page would make the
+ * client hold a multi-megabyte string per call, a cost (and a heap profile) node-rfc never has.
+ */
+const ROWS_PER_FRAME = 256;
+
 const LANGUAGES: Record<string, string> = { EN: 'E', DE: 'D', FR: 'F', ES: 'S', IT: 'I' };
 
 /**
@@ -171,6 +178,19 @@ export class RfcServer {
     if (!c.socket.destroyed) c.socket.write(encodeFrame(frame));
   }
 
+  private sendResult(c: Conversation, id: number, result: RfcObject): void {
+    const head: RfcObject = {};
+    for (const [param, value] of Object.entries(result)) {
+      if (!Array.isArray(value) || value.length <= ROWS_PER_FRAME) {
+        head[param] = value;
+        continue;
+      }
+      for (let i = 0; i < value.length; i += ROWS_PER_FRAME) this.send(c, { t: 'rows', id, param, rows: value.slice(i, i + ROWS_PER_FRAME) });
+      head[param] = [];
+    }
+    this.send(c, { t: 'result', id, result: head });
+  }
+
   private fail(c: Conversation, id: number, error: RfcError): void {
     const ends = endsSession(error);
     this.send(c, { t: 'error', id, error, endsSession: ends });
@@ -242,7 +262,7 @@ export class RfcServer {
     }
     try {
       const result = this.registry.invoke({ db: this.db, enqueue: this.enqueue, luw, logicalSystem: `${this.config.sysId}CLNT${this.config.client}` }, fm, params);
-      this.send(c, { t: 'result', id, result });
+      this.sendResult(c, id, result);
     } catch (err) {
       if (err instanceof RfcFailure) return this.fail(c, id, err.rfcError);
       // A bug in the simulator shows up as what it would be on a real system: a short dump.
