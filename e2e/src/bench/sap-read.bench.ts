@@ -84,7 +84,8 @@ async function directRead(sim: SimProcess, maxRows: number): Promise<number> {
     return await withConnection(pool, undefined, async (connection) => {
       let rows = 0;
       const pages = new TableReadStrategy().read(connection, { ...READ, fields: READ.fields ?? [], maxRows });
-      for (let next = await pages.next(); !next.done; next = await pages.next()) rows += next.value.rows.length;
+      // Every row is taken (and so converted), as any consumer of the rows would.
+      for (let next = await pages.next(); !next.done; next = await pages.next()) for (const _row of next.value.rows()) rows += 1;
       return rows;
     });
   } finally {

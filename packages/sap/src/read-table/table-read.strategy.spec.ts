@@ -22,7 +22,7 @@ async function readAll(fixture: SimPoolFixture, strategy: TableReadStrategy, req
     for (;;) {
       const next = await pages.next();
       if (next.done) return { rows, summary: next.value, calls };
-      rows.push(...next.value.rows);
+      rows.push(...next.value.rows());
     }
   });
 }

@@ -1,6 +1,7 @@
 import { TunnelError } from '@mlc/tunnel';
 import type { RfcConnection, RfcParams } from '../rfc-connector.js';
-import { convertValue, readFields, type ConvertedRow, type ReadField } from './wa-parser.js';
+import { RawLines } from './raw-lines.js';
+import { readFields, type ConvertedRow, type ReadField } from './wa-parser.js';
 import { abapLiteral, andWhere, toOptionLines } from './where-options.js';
 
 export const WIDE_READ_FM = '/BODS/RFC_READ_TABLE2';
@@ -25,7 +26,14 @@ export interface TableReadRequest {
 }
 
 export interface TableReadPage {
-  rows: ConvertedRow[];
+  /** How many rows the page holds. */
+  readonly size: number;
+  /**
+   * The rows. Where one RFC call reads them all (the wide read, or a single field group) they are
+   * converted as they are taken, so a consumer that encodes or stores each row at once keeps
+   * nothing of the page alive but SAP's raw lines.
+   */
+  rows(): Iterable<ConvertedRow>;
 }
 
 export interface TableReadSummary {
@@ -85,15 +93,6 @@ async function probeWideRead(connection: RfcConnection, table: string, signal?: 
     if (err instanceof TunnelError && err.code === 'BUSINESS_ERROR') return true;
     throw err;
   }
-}
-
-/** One row of one field group: its values converted, its key kept raw for paging and joining. */
-interface ParsedRow {
-  /** The leading key field, in SAP's internal format. */
-  lead: string;
-  /** The whole key, internal format, joined. */
-  key: string;
-  values: ConvertedRow;
 }
 
 class PagedReader {
@@ -165,26 +164,25 @@ class PagedReader {
       this.pageSize = Math.min(MAX_PAGE_ROWS, Math.max(MIN_PAGE_ROWS, Math.floor(PAGE_TARGET_CHARS / Math.max(1, width))));
     }
     for (;;) {
-      const page = await this.readGroup(groups[0], this.after(cursor), this.pageSize);
-      const full = page.length === this.pageSize;
-      let { rows, next, bounds } = this.completeGroups(page, full, cursor);
-      if (rows.length === 0 && full) {
+      let lines = await this.readGroup(groups[0], this.after(cursor), this.pageSize);
+      const full = lines.length === this.pageSize;
+      let { count, next, bounds } = this.completeGroups(lines, full, cursor);
+      if (count === 0 && full) {
         // One leading-key value has a whole page of rows (e.g. one customer in many company codes): read it whole.
-        const value = page[0].lead;
-        rows = await this.readGroup(groups[0], `${this.leading} = ${abapLiteral(value)}`, 0);
-        next = value;
+        const value = lines.leadOf(0);
         bounds = `${this.leading} = ${abapLiteral(value)}`;
+        lines = await this.readGroup(groups[0], bounds, 0);
+        count = lines.length;
+        next = value;
       }
-      const joined = await this.join(rows, groups, bounds);
-      let converted = joined.map((row) => row.values);
       let truncated = false;
-      if (maxRows > 0 && total + converted.length >= maxRows) {
-        truncated = total + converted.length > maxRows || (full && (await this.moreAfter(groups[0], next)));
-        converted = converted.slice(0, maxRows - total);
+      if (maxRows > 0 && total + count >= maxRows) {
+        truncated = total + count > maxRows || (full && (await this.moreAfter(groups[0], next)));
+        count = maxRows - total;
       }
-      total += converted.length;
+      total += count;
       pages += 1;
-      if (converted.length > 0) yield { rows: converted };
+      if (count > 0) yield groups.length === 1 ? lazyPage(lines, count) : joinedPage(await this.join(lines, count, groups, bounds));
       if (truncated || (maxRows > 0 && total >= maxRows) || !full) return { rows: total, pages, truncated, mode, fieldGroups: groups.length };
       cursor = next;
     }
@@ -194,17 +192,17 @@ class PagedReader {
    * With a composite key, a full page may end in the middle of a leading-key value; those rows are
    * dropped and read again with the next page, so no row is lost or duplicated across pages.
    */
-  private completeGroups(page: ParsedRow[], full: boolean, cursor: string | undefined): { rows: ParsedRow[]; next: string | undefined; bounds: string } {
-    assertKeyOrder(page, this.leading, this.request.table);
-    let rows = page;
+  private completeGroups(lines: RawLines, full: boolean, cursor: string | undefined): { count: number; next: string | undefined; bounds: string } {
+    assertKeyOrder(lines, this.leading, this.request.table);
+    let count = lines.length;
     if (full && this.request.keyFields.length > 1) {
-      const last = page[page.length - 1].lead;
-      rows = page.filter((row) => row.lead !== last);
+      const last = lines.leadOf(count - 1);
+      while (count > 0 && lines.leadOf(count - 1) === last) count -= 1;
     }
-    const next = rows.length > 0 ? rows[rows.length - 1].lead : cursor;
+    const next = count > 0 ? lines.leadOf(count - 1) : cursor;
     const low = this.after(cursor);
     const high = next === undefined ? undefined : `${this.leading} <= ${abapLiteral(next)}`;
-    return { rows, next, bounds: andWhere(low, high) };
+    return { count, next, bounds: andWhere(low, high) };
   }
 
   private async moreAfter(group: ReadField[], cursor: string | undefined): Promise<boolean> {
@@ -220,20 +218,26 @@ class PagedReader {
   }
 
   /** Reads the other field groups over the same key range and joins them to the first by key. */
-  private async join(rows: ParsedRow[], groups: ReadField[][], bounds: string): Promise<ParsedRow[]> {
-    if (groups.length === 1 || rows.length === 0) return rows;
-    const byKey = new Map(rows.map((row) => [row.key, row]));
+  private async join(lines: RawLines, count: number, groups: ReadField[][], bounds: string): Promise<ConvertedRow[]> {
+    const byKey = new Map<string, ConvertedRow>();
+    const rows: ConvertedRow[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const row = lines.row(i);
+      rows.push(row);
+      byKey.set(lines.keyOf(i), row);
+    }
     for (const group of groups.slice(1)) {
-      for (const part of await this.readGroup(group, bounds, 0)) {
-        const row = byKey.get(part.key);
-        if (row) Object.assign(row.values, part.values);
+      const parts = await this.readGroup(group, bounds, 0);
+      for (let i = 0; i < parts.length; i += 1) {
+        const row = byKey.get(parts.keyOf(i));
+        if (row) Object.assign(row, parts.row(i));
       }
     }
     // A row changed between the group reads could miss a part: those fields are then absent.
     return rows;
   }
 
-  private async readGroup(group: ReadField[], range: string | undefined, rowCount: number): Promise<ParsedRow[]> {
+  private async readGroup(group: ReadField[], range: string | undefined, rowCount: number): Promise<RawLines> {
     const where = andWhere(this.request.where, range);
     const result = await this.call({
       FIELDS: group.map((f) => ({ FIELDNAME: f.name })),
@@ -241,36 +245,8 @@ class PagedReader {
       ...(rowCount > 0 ? { ROWCOUNT: rowCount } : {}),
     });
     const table = this.fm === WIDE_READ_FM ? String(result['OUT_TABLE'] ?? '').trim() : 'DATA';
-    const lines = result[table];
-    if (!Array.isArray(lines)) return [];
-    return this.parseLines(lines as Array<Record<string, unknown>>, readFields(result['FIELDS']));
-  }
-
-  /**
-   * Cuts each DATA-WA line by OFFSET/LENGTH (values are unquoted: a delimiter inside the data would
-   * break a split) and converts it in the same pass; the hot loop of a big read.
-   */
-  private parseLines(lines: Array<Record<string, unknown>>, fields: ReadField[]): ParsedRow[] {
-    const keyFields = this.request.keyFields;
-    const columns = fields.map((f) => ({ ...f, end: f.offset + f.length, keyIndex: keyFields.indexOf(f.name), alpha: this.alpha.has(f.name) }));
-    const rows: ParsedRow[] = new Array<ParsedRow>(lines.length);
-    const key: string[] = new Array<string>(keyFields.length).fill('');
-    for (let i = 0; i < lines.length; i += 1) {
-      const wa = String(lines[i]['WA'] ?? '');
-      const values: ConvertedRow = {};
-      let lead = '';
-      for (const column of columns) {
-        // node-rfc right-trims CHAR values, so a line may end before the last field does.
-        const raw = wa.slice(column.offset, column.end).trimEnd();
-        if (column.keyIndex >= 0) {
-          key[column.keyIndex] = raw;
-          if (column.keyIndex === 0) lead = raw;
-        }
-        values[column.name] = convertValue(raw, column.type, column.alpha);
-      }
-      rows[i] = { lead, key: key.join('\u0000'), values };
-    }
-    return rows;
+    const lines = Array.isArray(result[table]) ? (result[table] as Array<Record<string, unknown>>) : [];
+    return new RawLines(lines, readFields(result['FIELDS']), this.request.keyFields, this.alpha);
   }
 
   private call(params: RfcParams): Promise<RfcParams> {
@@ -303,12 +279,30 @@ function packGroups(keyFields: ReadField[], keyWidth: number, fields: ReadField[
  * as on every database SAP runs on). If a system ever answers out of order, fail loudly rather
  * than skip rows silently.
  */
-function assertKeyOrder(rows: ParsedRow[], leading: string, table: string): void {
-  for (let i = 1; i < rows.length; i += 1) {
-    if (rows[i].lead < rows[i - 1].lead) {
+function assertKeyOrder(lines: RawLines, leading: string, table: string): void {
+  let previous = lines.length > 0 ? lines.leadOf(0) : '';
+  for (let i = 1; i < lines.length; i += 1) {
+    const lead = lines.leadOf(i);
+    if (lead < previous) {
       throw new TunnelError('INTERNAL', `${table} came back out of ${leading} order; key-range paging cannot be trusted on this system`, { detail: { table, field: leading } });
     }
+    previous = lead;
   }
+}
+
+/** Field groups joined by key are whole rows already. */
+function joinedPage(rows: ConvertedRow[]): TableReadPage {
+  return { size: rows.length, rows: () => rows };
+}
+
+/** A page whose rows are converted as they are taken, one at a time. */
+function lazyPage(lines: RawLines, count: number): TableReadPage {
+  return {
+    size: count,
+    *rows() {
+      for (let i = 0; i < count; i += 1) yield lines.row(i);
+    },
+  };
 }
 
 function unique(names: string[]): string[] {
