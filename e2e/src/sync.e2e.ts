@@ -59,10 +59,14 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
   });
 
   it('Zoho purchase orders -> SAP: created once, committed, number written back; an unlinked vendor is a dead letter until replayed', async () => {
+    // A vendor kept by hand in both systems before the first sync: paired by name, not duplicated.
+    const existing = (await stack.sapAdmin('GET', '/vendors/0000300010'))['LFA1'] as Json;
+    const handKept = await stack.zohoCreate('Vendors', { Vendor_Name: ` ${String(existing['NAME1']).toUpperCase()} ` });
     const vendorsRun = await stack.enableFlow('sap-vendors-zoho-vendors');
     expect(vendorsRun, JSON.stringify(vendorsRun)).to.include({ status: 'succeeded', dead: 0 });
     const vendors = await stack.zohoRecords('Vendors');
     expect(vendors).to.have.length(40);
+    expect(vendors.find((v) => v['id'] === handKept)).to.include({ SAP_Vendor_Number: '300010', Vendor_Name: existing['NAME1'] });
     const vendor = byField(vendors, 'SAP_Vendor_Number', '300001') as Json;
     const product = await stack.zohoCreate('Products', { Product_Name: 'Pump', Product_Code: 'SIM-PUMP-01' });
     await stack.enableFlow('zoho-purchase-orders-to-sap', { materials: { Pump: 'SIM-PUMP-01' } });

@@ -118,6 +118,25 @@ export class SyncRecordsRepository {
   }
 
   /**
+   * Folds a Zoho-only link into an SAP-only link of the same record (found to be one vendor):
+   * the Zoho id moves over with the journal, and the Zoho-only link goes.
+   */
+  async adoptZohoLink(tenantId: string, targetId: string, zohoOnlyId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const rows: Array<{ zoho_id: string }> = await manager.query(
+        `SELECT zoho_id FROM sync_link WHERE tenant_id = $1 AND id = $2 AND sap_key IS NULL FOR UPDATE`,
+        [tenantId, zohoOnlyId],
+      );
+      const zohoId = rows[0]?.zoho_id;
+      if (!zohoId) return;
+      // The journal first: deleting the link would take its entries with it.
+      await manager.query(`UPDATE sync_journal SET link_id = $3 WHERE tenant_id = $1 AND link_id = $2`, [tenantId, zohoOnlyId, targetId]);
+      await manager.query(`DELETE FROM sync_link WHERE tenant_id = $1 AND id = $2`, [tenantId, zohoOnlyId]);
+      await manager.query(`UPDATE sync_link SET zoho_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND zoho_id IS NULL`, [tenantId, targetId, zohoId]);
+    });
+  }
+
+  /**
    * Records attempts in one statement: a journal entry each (numbered per link), and the link's new
    * state. Success resets the attempt count; a dead letter keeps the reason a person acts on.
    */

@@ -73,6 +73,7 @@ export class VendorsFlow implements FlowRunner<'sap-vendors-zoho-vendors'> {
     }
     for (const link of await run.records.unfinished(run.tenantId, run.flowKey, 10_000)) if (!pairs.has(link.id)) pairs.set(link.id, { link });
     await this.load(run, [...pairs.values()]);
+    await this.pairByName(run, pairs);
     const newInSap = [...pairs.values()].filter((p) => p.sapRow && !p.zoho && !p.link.zohoId && !p.link.syncedValues);
     await this.pushNew(run, newInSap);
     for (const pair of pairs.values()) {
@@ -82,6 +83,25 @@ export class VendorsFlow implements FlowRunner<'sap-vendors-zoho-vendors'> {
     }
     const last = zohoSide.at(-1);
     await run.checkpoint({ initialDone: true, cdhdr: sapSide.watermark, ...(last ? { inbox: last.cursor } : {}) });
+  }
+
+  /**
+   * A Zoho vendor without an SAP number and an SAP vendor Zoho has never seen that carry the same
+   * name (case and spacing aside, and unique on both sides) are one vendor: they are paired, not
+   * created again on either side. This is what a first sync of two systems kept by hand needs.
+   */
+  private async pairByName(run: Run, pairs: Map<string, VendorPair>): Promise<void> {
+    const name = (value: unknown): string => String(value ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+    const sapOnly = uniqueBy([...pairs.values()].filter((p) => p.sapRow && !p.zoho && !p.link.zohoId), (p) => name(p.sapRow?.['NAME1']));
+    const zohoOnly = uniqueBy([...pairs.values()].filter((p) => p.zoho && !p.sapRow && !p.link.sapKey), (p) => name(p.zoho?.[run.config.fields.name]));
+    for (const [key, zohoPair] of zohoOnly) {
+      const sapPair = sapOnly.get(key);
+      if (!key || !sapPair) continue;
+      await run.records.adoptZohoLink(run.tenantId, sapPair.link.id, zohoPair.link.id);
+      pairs.delete(zohoPair.link.id);
+      sapPair.zoho = zohoPair.zoho;
+      sapPair.link = { ...sapPair.link, zohoId: String(zohoPair.zoho?.id) };
+    }
   }
 
   /**
@@ -194,6 +214,16 @@ export class VendorsFlow implements FlowRunner<'sap-vendors-zoho-vendors'> {
     if (!result?.ok) throw new RecordRejected(`Zoho refused the vendor: ${result ? `${result.code} ${result.message}` : 'no result'}`, result?.details ?? {});
     return result.id;
   }
+}
+
+/** Items by key, leaving out every key that more than one item has (an ambiguous match is no match). */
+function uniqueBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T> {
+  const seen = new Map<string, T | null>();
+  for (const item of items) {
+    const key = keyOf(item);
+    seen.set(key, seen.has(key) ? null : item);
+  }
+  return new Map([...seen].filter((entry): entry is [string, T] => entry[1] !== null));
 }
 
 function sapValues(row: SapRow): VendorValues {
