@@ -4,3 +4,4 @@ export { enroll } from './enroll/enroll.js';
 export { readAgentConfig, agentHome, type AgentConfig } from './config/agent-config.js';
 export { loadIdentity } from './config/agent-identity.js';
 export { AGENT_VERSION } from './version.js';
+export { AGENT_NODE_FLAGS } from './node-flags.js';

@@ -1,6 +1,7 @@
 // pnpm bench sap-read: reads 1,000,000 KNA1 rows through relay -> agent -> simulated ECC, and the
 // same read straight from the simulator (same read strategy, in this process), in the same run.
 // Relay in this process; agent and simulator as real processes.
+import { AGENT_NODE_FLAGS } from '@mlc/agent';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +101,8 @@ async function startSapAgent(relay: RunningRelay, tenantId: string, sim: SimProc
   const agentId = /enrolled as agent ([0-9a-f-]{36})/.exec(enrolled.stdout)?.[1];
   if (!agentId) throw new Error(`enroll failed: ${enrolled.stderr}`);
   await addSapProfile(home, sim, { maxConnections: 5 });
-  const child = spawn(process.execPath, [AGENT_CLI, 'run', '--home', home, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Run as the packaged launchers run it, with the agent's Node flags.
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_CLI, 'run', '--home', home, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const logs = new LogLines();
   if (child.stdout) logs.attach(child.stdout);
   await logs.waitFor(message('connected to the relay'), 20_000, 'agent connected');

@@ -1,3 +1,4 @@
+import { AGENT_NODE_FLAGS } from '@mlc/agent';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -151,7 +152,7 @@ export async function enrollAgent(relay: RelayProcess, token: string, options: {
 }
 
 export function startAgent(home: string, options: { transport?: string; env?: Record<string, string> } = {}): AgentProcess {
-  const args = [AGENT_CLI, 'run', '--home', home, '--log-level', 'debug'];
+  const args = [...AGENT_NODE_FLAGS, AGENT_CLI, 'run', '--home', home, '--log-level', 'debug'];
   if (options.transport) args.push('--transport', options.transport);
   const child = spawn(process.execPath, args, { env: { ...process.env, MLC_DRAIN_GRACE_MS: '5000', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new AgentProcess(child, home);
