@@ -76,6 +76,38 @@ describe('sync flows: Sage X3 <-> Zoho CRM through relay and agent', () => {
       });
     });
 
+    it('the Account shows read-only inventory availability of its open orders\' products and follows a stock change', async () => {
+      // A sales order of C000007 for CON001 (made through the simulator's GraphQL as X3 would have it).
+      await stack.x3.admin('PUT', '/users/WHSE/stock/CON001/FR011', { QTYSTU: 100, CUMALLQTY: 30 });
+      await stack.x3.admin('PUT', '/users/WHSE/stock/CON001/FR012', { QTYSTU: 5, CUMALLQTY: 5 });
+      await stack.x3.admin('PUT', '/users/WHSE/stock/CON001/DE011', { QTYSTU: 12, CUMALLQTY: 0 });
+      await stack.x3CreateOrder('C000007', 'CON001', 3);
+      await stack.runFlow(CUSTOMERS);
+      const account = await eventually('the availability on the Account', async () => {
+        const a = byCode(await stack.zohoRecords('Accounts'), 'C000007');
+        return typeof a?.['X3_Inventory_Availability'] === 'string' ? a : undefined;
+      });
+      expect(account['X3_Inventory_Availability']).to.equal('CON001: 82 available (DE011 12, FR011 70)');
+      expect(byCode(await stack.zohoRecords('Accounts'), 'C000009')?.['X3_Inventory_Availability'] ?? null).to.equal(null);
+
+      // A warehouse clerk counts the stock: that Account is written once more, with the new quantities, and no other.
+      const writesBefore = (await outcomesOf(stack, 'C000007')).filter((o) => o === 'succeeded').length;
+      await stack.x3.admin('PUT', '/users/WHSE/stock/CON001/FR011', { QTYSTU: 40, CUMALLQTY: 30 });
+      await stack.runFlow(CUSTOMERS);
+      expect(byCode(await stack.zohoRecords('Accounts'), 'C000007')).to.include({ X3_Inventory_Availability: 'CON001: 22 available (DE011 12, FR011 10)' });
+      expect((await outcomesOf(stack, 'C000007')).filter((o) => o === 'succeeded')).to.have.length(writesBefore + 1);
+      expect(await outcomesOf(stack, 'C000009')).to.deep.equal(['succeeded']);
+
+      // Read-only: a Zoho user's edit of the field is not taken back to X3 nor merged; X3's value returns with the next change.
+      await stack.zohoEdit('Accounts', String(account['id']), { X3_Inventory_Availability: 'typed in Zoho' });
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const quiet = await stack.runFlow(CUSTOMERS);
+      expect(quiet, JSON.stringify(quiet)).to.include({ succeeded: 0, dead: 0 });
+      await stack.x3.admin('PUT', '/users/WHSE/stock/CON001/DE011', { QTYSTU: 0 });
+      await stack.runFlow(CUSTOMERS);
+      expect(byCode(await stack.zohoRecords('Accounts'), 'C000007')).to.include({ X3_Inventory_Availability: 'CON001: 10 available (FR011 10)' });
+    });
+
     it('Zoho Deals -> X3 sales orders: only at the stage, exactly once by CUSORDREF, number written back', async () => {
       const account = byCode(await stack.zohoRecords('Accounts'), 'C000002') as Json;
       await stack.enableFlow(DEALS, { product: 'BMS001' });

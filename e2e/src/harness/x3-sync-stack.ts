@@ -13,7 +13,7 @@ const CLIENT = { clientId: '1000.E2ESYNCX3', clientSecret: 'e2e-sync-x3-secret' 
 export const X3_SYNC_POLICY = {
   http: [],
   graphql: [
-    'query:x3BusinessPartners.customer', 'query:x3Sales.salesOrder',
+    'query:x3BusinessPartners.customer', 'query:x3Sales.salesOrder', 'query:x3StockData.stock',
     'mutation:x3BusinessPartners.customer.create', 'mutation:x3BusinessPartners.customer.update', 'mutation:x3Sales.salesOrder.create',
   ],
 };
@@ -24,6 +24,7 @@ export const X3_ZOHO_CUSTOM_FIELDS = [
   { module: 'Accounts', field: { apiName: 'X3_Currency', type: 'text' as const } },
   { module: 'Accounts', field: { apiName: 'X3_Credit_Limit', type: 'currency' as const } },
   { module: 'Accounts', field: { apiName: 'X3_Status', type: 'text' as const } },
+  { module: 'Accounts', field: { apiName: 'X3_Inventory_Availability', type: 'text' as const } },
   { module: 'Deals', field: { apiName: 'X3_Sales_Order', type: 'text' as const } },
   { module: 'Sales_Orders', field: { apiName: 'X3_Order_Number', type: 'text' as const, unique: true } },
 ];
@@ -167,6 +168,13 @@ export class X3SyncStack {
   async x3Orders(filter: string): Promise<Array<Record<string, unknown>>> {
     const data = await this.x3Graphql(`{ sage { x3Sales { salesOrder(filter: ${JSON.stringify(filter)}, first: 1000) { edges { node { id soldToCustomer customerOrderReference orderStatus lines { product grossPrice } } } } } } }`);
     return (data as { sage: { x3Sales: { salesOrder: { edges: Array<{ node: Record<string, unknown> }> } } } }).sage.x3Sales.salesOrder.edges.map((e) => e.node);
+  }
+
+  /** A one-line sales order made in X3 (as an X3 user would enter it), through the operators' endpoint; answers its number. */
+  async x3CreateOrder(customer: string, product: string, quantity: number): Promise<string> {
+    const data = await this.x3Graphql(`mutation { sage { x3Sales { salesOrder { create(data: { salesSite: "FR011", soldToCustomer: ${JSON.stringify(customer)}, orderDate: "2026-01-15",
+      lines: [{ product: ${JSON.stringify(product)}, quantityInSalesUnitOrdered: ${quantity}, grossPrice: 10 }] }) { id } } } } }`);
+    return String((data as { sage: { x3Sales: { salesOrder: { create: { id: string } } } } }).sage.x3Sales.salesOrder.create.id);
   }
 
   /** A GraphQL query through the operators' X3 endpoint, on the JWT profile (the flows use the OAuth one). */

@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from './http-kit.js';
 import { x3DateTime } from './sim-clock.js';
 import type { SimSageX3Server } from './sim-sage-x3.server.js';
 import type { SimX3Settings } from './sim-settings.js';
+import type { StockChange, StockLine } from './x3-stock.js';
 import { X3BusinessError, X3LockError, type Customer } from './x3-store.js';
 
 type AdminResult = { status: number; body: JsonValue };
@@ -13,6 +14,22 @@ const bad = (message: string, status = 400): AdminResult => ({ status, body: { e
 
 function customerJson(c: Customer): JsonObject {
   return { BPCNUM: c.BPCNUM, BPCNAM: c.BPCNAM, CRY: c.CRY, CUR: c.CUR, OSTAUZ: c.OSTAUZ, UPDUSR: c.UPDUSR, UPDDATTIM: x3DateTime(c.UPDDATTIM), etag: c.etag };
+}
+
+function stockJson(l: StockLine): JsonObject {
+  return { STOCOU: l.STOCOU, ITMREF: l.ITMREF, STOFCY: l.STOFCY, QTYSTU: l.QTYSTU, CUMALLQTY: l.CUMALLQTY, UPDUSR: l.UPDUSR, UPDDATTIM: x3DateTime(l.UPDDATTIM), etag: l.etag };
+}
+
+/** QTYSTU and CUMALLQTY of a stock change: numbers of at least 0 when given; answers the bad field's name. */
+function stockChange(body: JsonObject): StockChange | string {
+  const change: StockChange = {};
+  for (const field of ['QTYSTU', 'CUMALLQTY'] as const) {
+    const value = body[field];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return field;
+    change[field] = value;
+  }
+  return change;
 }
 
 const SETTING_KEYS = new Set<keyof SimX3Settings>([
@@ -29,7 +46,7 @@ export async function handleAdmin(sim: SimSageX3Server, method: string, path: st
   const route = `${method} ${path}`;
   if (route === 'GET state') {
     return ok({
-      folder: sim.folder, now: x3DateTime(sim.clock.now()), clockRate: sim.clock.rate, customers: sim.store.customerCount, salesOrders: sim.store.orderCount,
+      folder: sim.folder, now: x3DateTime(sim.clock.now()), clockRate: sim.clock.rate, customers: sim.store.customerCount, salesOrders: sim.store.orderCount, stockLines: sim.store.stock.count,
       settings: sim.settings as unknown as JsonObject, faults: sim.faults.snapshot(), volume: sim.volume.snapshot(), locks: sim.store.activeLocks(),
     });
   }
@@ -73,7 +90,7 @@ export async function handleAdmin(sim: SimSageX3Server, method: string, path: st
 }
 
 async function asUser(sim: SimSageX3Server, method: string, path: string, body: JsonObject): Promise<AdminResult> {
-  const match = /^users\/([^/]+)\/(customers|customers\/[^/]+|sales-orders\/[^/]+\/close|locks|authorize|pair)$/.exec(path);
+  const match = /^users\/([^/]+)\/(customers|customers\/[^/]+|sales-orders\/[^/]+\/close|stock\/[^/]+\/[^/]+|locks|authorize|pair)$/.exec(path);
   if (!match) return bad(`no admin route ${method} /__admin/${path}`, 404);
   const [, user, what] = match;
   try {
@@ -82,6 +99,12 @@ async function asUser(sim: SimSageX3Server, method: string, path: string, body: 
     if (method === 'POST' && what.startsWith('sales-orders/')) {
       const order = sim.store.closeOrder(decodeURIComponent(what.split('/')[1]), user);
       return ok({ SOHNUM: order.SOHNUM, ORDSTA: order.ORDSTA, UPDDATTIM: x3DateTime(order.UPDDATTIM) });
+    }
+    if (method === 'PUT' && what.startsWith('stock/')) {
+      const [, product, site] = what.split('/').map(decodeURIComponent);
+      const change = stockChange(body);
+      if (typeof change === 'string') return bad(`${change} must be a number of at least 0`);
+      return ok(stockJson(sim.store.stock.set(product, site, change, user)));
     }
     if (method === 'POST' && what === 'locks') {
       const ttlMs = typeof body['ttlMs'] === 'number' ? body['ttlMs'] : 600_000;

@@ -139,9 +139,11 @@ export function parseOrderBy(text: string, columns: ReadonlySet<string>): SortKe
 }
 
 /** `key=gt.0143`: the keyset paging condition on the class's key. */
-export function parseKeyCondition(text: string): (key: string) => boolean {
+export function parseKeyCondition(text: string, numeric = false): (key: string) => boolean {
   const match = /^(gt|ge|lt|le|eq)\.(.*)$/.exec(text);
   if (!match) throw new WhereError(`key: expected gt.VALUE, ge.VALUE, lt.VALUE, le.VALUE or eq.VALUE, got "${text}"`);
   const op = match[1] as Comparator;
-  return (key) => compare(key, op, match[2]);
+  // A numeric key (STOCK's STOCOU) pages in number order, as X3 sorts it.
+  const value = numeric ? Number(match[2]) : match[2];
+  return (key) => compare(key, op, value);
 }

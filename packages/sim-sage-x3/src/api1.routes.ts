@@ -1,18 +1,23 @@
 import { parseKeyCondition, parseOrderBy, parseWhere, WhereError, type Row } from './api1-where.js';
 import { HttpReply, x3Error, type JsonObject, type JsonValue } from './http-kit.js';
 import { x3DateTime } from './sim-clock.js';
+import type { StockLine } from './x3-stock.js';
 import { compareKeys, type Customer, type SalesOrder, type X3Store } from './x3-store.js';
 
 /** One api1 class: its key column and how a record looks in the $query and $details facets. */
 interface ClassDef<T> {
   key: string;
+  /** Keys compared as numbers in `key=gt.N` (STOCK's line number). */
+  numericKey?: true;
   records: (store: X3Store) => T[];
   one: (store: X3Store, key: string) => T | undefined;
   query: (record: T) => JsonObject;
   details: (record: T) => JsonObject;
 }
 
-function common(record: Customer | SalesOrder): JsonObject {
+type Api1Record = Customer | SalesOrder | StockLine;
+
+function common(record: Api1Record): JsonObject {
   return { $uuid: record.uuid, $etag: record.etag, $creDate: x3DateTime(record.CREDATTIM), $updDate: x3DateTime(record.UPDDATTIM), CREDATTIM: x3DateTime(record.CREDATTIM), UPDDATTIM: x3DateTime(record.UPDDATTIM) };
 }
 
@@ -32,7 +37,17 @@ const SORDER: ClassDef<SalesOrder> = {
   details: (o) => ({ ...SORDER.query(o), CREUSR: o.CREUSR, UPDUSR: o.UPDUSR, SOH4_1: o.lines.map((line) => ({ ...line })) }),
 };
 
-const CLASSES: Record<string, ClassDef<Customer> | ClassDef<SalesOrder>> = { BPCUSTOMER, SORDER };
+/** Stock lines (read-only: X3 changes stock through stock transactions, never through api1). */
+const STOCK: ClassDef<StockLine> = {
+  key: 'STOCOU',
+  numericKey: true,
+  records: (store) => store.stock.all(),
+  one: (store, key) => (/^\d+$/.test(key) ? store.stock.byNumber(Number(key)) : undefined),
+  query: (l) => ({ ...common(l), STOCOU: l.STOCOU, STOFCY: l.STOFCY, ITMREF: l.ITMREF, STU: l.STU, QTYSTU: l.QTYSTU, CUMALLQTY: l.CUMALLQTY }),
+  details: (l) => ({ ...STOCK.query(l), CREUSR: l.CREUSR, UPDUSR: l.UPDUSR }),
+};
+
+const CLASSES: Record<string, ClassDef<Customer> | ClassDef<SalesOrder> | ClassDef<StockLine>> = { BPCUSTOMER, SORDER, STOCK };
 
 export interface Api1Context {
   store: X3Store;
@@ -49,7 +64,7 @@ export function handleApi1(ctx: Api1Context, method: string, path: string, query
   if (!match) throw x3Error(404, `no api1 resource at ${path}`);
   const [, folder, className, rawKey] = match;
   if (folder !== ctx.folder) throw x3Error(404, `endpoint ${folder} does not exist on this server`);
-  const def = CLASSES[className] as ClassDef<Customer | SalesOrder> | undefined;
+  const def = CLASSES[className] as ClassDef<Api1Record> | undefined;
   if (!def) throw x3Error(404, `class ${className} is not published on endpoint ${folder}`);
   if (method !== 'GET') throw x3Error(405, `${method} on classic X3 objects through api1 is not supported here; write through GraphQL`);
   const representation = query.get('representation') ?? '';
@@ -64,7 +79,7 @@ export function handleApi1(ctx: Api1Context, method: string, path: string, query
   return queryPage(ctx, def, className, representation, query);
 }
 
-function queryPage(ctx: Api1Context, def: ClassDef<Customer | SalesOrder>, className: string, representation: string, query: URLSearchParams): JsonObject {
+function queryPage(ctx: Api1Context, def: ClassDef<Api1Record>, className: string, representation: string, query: URLSearchParams): JsonObject {
   const count = Math.min(Number(query.get('count') ?? DEFAULT_COUNT) || DEFAULT_COUNT, ctx.maxItemsPerPage);
   let rows = def.records(ctx.store).map((record) => ({ record, row: def.query(record) as Row }));
   const columns = new Set(Object.keys(rows[0]?.row ?? def.query(sampleOf(className))));
@@ -76,7 +91,7 @@ function queryPage(ctx: Api1Context, def: ClassDef<Customer | SalesOrder>, class
     }
     const key = query.get('key');
     if (key) {
-      const condition = parseKeyCondition(key);
+      const condition = parseKeyCondition(key, def.numericKey);
       rows = rows.filter(({ row }) => condition(String(row[def.key])));
     }
     const orderBy = query.get('orderBy');
@@ -87,7 +102,7 @@ function queryPage(ctx: Api1Context, def: ClassDef<Customer | SalesOrder>, class
           const order = compareValues(a.row[property], b.row[property]);
           if (order !== 0) return descending ? -order : order;
         }
-        return compareKeys(String(a.row[def.key]), String(b.row[def.key]));
+        return compareValues(a.row[def.key], b.row[def.key]);
       });
     }
     const page = rows.slice(0, count);
@@ -114,8 +129,9 @@ function compareValues(a: unknown, b: unknown): number {
 }
 
 /** A blank record, so an empty class still knows its columns. */
-function sampleOf(className: string): Customer & SalesOrder {
+function sampleOf(className: string): Customer & SalesOrder & StockLine {
   return {
+    STOCOU: 0, STOFCY: '', ITMREF: '', STU: '', QTYSTU: 0, CUMALLQTY: 0,
     BPCNUM: '', BPCNAM: '', BPCSHO: '', CRY: '', CUR: '', OSTAUZ: 0, BPCSTA: 2, SOHNUM: '', SOHTYP: '', SALFCY: '', BPCORD: '', ORDDAT: '', CUSORDREF: '', ORDSTA: 1,
     lines: [], CREUSR: '', UPDUSR: '', CREDATTIM: 0, UPDDATTIM: 0, uuid: className, etag: 0,
   };

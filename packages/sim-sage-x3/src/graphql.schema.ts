@@ -1,11 +1,13 @@
 import { buildSchema, GraphQLError, type GraphQLSchema } from 'graphql';
 import { afterCursor, compareBy, cursorOf, parseFilter, parseOrderBy, type Node } from './graphql-filter.js';
 import { x3DateTime } from './sim-clock.js';
+import type { StockLine } from './x3-stock.js';
 import { X3BusinessError, X3LockError, type Customer, type CustomerInput, type SalesOrder, type X3Store } from './x3-store.js';
 
 /**
  * The Syracuse GraphQL dialect, as far as the connector uses it: customers and sales orders under
- * `sage { x3BusinessPartners { customer } }` and `sage { x3Sales { salesOrder } }`, Relay-style
+ * `sage { x3BusinessPartners { customer } }` and `sage { x3Sales { salesOrder } }`, stock lines
+ * (read-only) under `sage { x3StockData { stock } }`, Relay-style
  * connections (edges/node/cursor, pageInfo), Mongo-style filter strings, and mutations
  * `customer { create, update }`, `salesOrder { create }`.
  */
@@ -13,15 +15,18 @@ export const SDL = /* GraphQL */ `
   type Query { sage: SageQuery! }
   type Mutation { sage: SageMutation! }
 
-  type SageQuery { x3BusinessPartners: X3BusinessPartnersQuery!  x3Sales: X3SalesQuery! }
+  type SageQuery { x3BusinessPartners: X3BusinessPartnersQuery!  x3Sales: X3SalesQuery!  x3StockData: X3StockDataQuery! }
   type X3BusinessPartnersQuery { customer(filter: String, orderBy: String, first: Int, after: String): CustomerConnection! }
   type X3SalesQuery { salesOrder(filter: String, orderBy: String, first: Int, after: String): SalesOrderConnection! }
+  type X3StockDataQuery { stock(filter: String, orderBy: String, first: Int, after: String): StockConnection! }
 
   type PageInfo { endCursor: String  hasNextPage: Boolean! }
   type CustomerConnection { edges: [CustomerEdge!]!  pageInfo: PageInfo!  totalCount: Int! }
   type CustomerEdge { node: Customer!  cursor: String! }
   type SalesOrderConnection { edges: [SalesOrderEdge!]!  pageInfo: PageInfo!  totalCount: Int! }
   type SalesOrderEdge { node: SalesOrder!  cursor: String! }
+  type StockConnection { edges: [StockEdge!]!  pageInfo: PageInfo!  totalCount: Int! }
+  type StockEdge { node: Stock!  cursor: String! }
 
   type Customer {
     code: String!  companyName: String!  shortName: String!  country: String!  currency: String!
@@ -33,6 +38,11 @@ export const SDL = /* GraphQL */ `
     id: String!  orderType: String!  salesSite: String!  soldToCustomer: String!  orderDate: String!
     customerOrderReference: String!  currency: String!  orderStatus: String!  lines: [SalesOrderLine!]!
     createDateTime: String!  updateDateTime: String!
+  }
+  "One stock line per product and site here; X3's own node also splits by location, lot and status."
+  type Stock {
+    stockId: Int!  stockSite: String!  product: String!  stockUnit: String!  quantityInStockUnit: Float!  allocatedQuantity: Float!
+    createUser: String!  updateUser: String!  createDateTime: String!  updateDateTime: String!
   }
 
   type SageMutation { x3BusinessPartners: X3BusinessPartnersMutation!  x3Sales: X3SalesMutation! }
@@ -81,7 +91,15 @@ function orderNode(o: SalesOrder): Node {
   };
 }
 
+function stockNode(l: StockLine): Node {
+  return {
+    stockId: l.STOCOU, stockSite: l.STOFCY, product: l.ITMREF, stockUnit: l.STU, quantityInStockUnit: l.QTYSTU, allocatedQuantity: l.CUMALLQTY,
+    createUser: l.CREUSR, updateUser: l.UPDUSR, createDateTime: x3DateTime(l.CREDATTIM), updateDateTime: x3DateTime(l.UPDDATTIM),
+  };
+}
+
 const CUSTOMER_FIELDS = new Set(Object.keys(customerNode({ BPCNUM: '', BPCNAM: '', BPCSHO: '', CRY: '', CUR: '', OSTAUZ: 0, BPCSTA: 2, CREUSR: '', UPDUSR: '', CREDATTIM: 0, UPDDATTIM: 0, uuid: '', etag: 0 })));
+const STOCK_FIELDS = new Set(['stockId', 'stockSite', 'product', 'stockUnit', 'quantityInStockUnit', 'allocatedQuantity', 'createUser', 'updateUser', 'createDateTime', 'updateDateTime']);
 const ORDER_FIELDS = new Set(['id', 'orderType', 'salesSite', 'soldToCustomer', 'orderDate', 'customerOrderReference', 'currency', 'orderStatus', 'createDateTime', 'updateDateTime']);
 
 interface PageArgs {
@@ -138,6 +156,9 @@ export const rootValue = {
     }),
     x3Sales: () => ({
       salesOrder: (args: PageArgs, ctx: GraphqlContext) => guarded(() => connection(ctx.store.allOrders().map(orderNode), ORDER_FIELDS, 'id', args, ctx.maxPageSize)),
+    }),
+    x3StockData: () => ({
+      stock: (args: PageArgs, ctx: GraphqlContext) => guarded(() => connection(ctx.store.stock.all().map(stockNode), STOCK_FIELDS, 'stockId', args, ctx.maxPageSize)),
     }),
   }),
 };

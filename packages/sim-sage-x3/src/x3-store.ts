@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SimClock } from './sim-clock.js';
+import { X3StockStore } from './x3-stock.js';
 
 /** A BPCUSTOMER record, with X3's column names. Timestamps are the simulated clock's ms. */
 export interface Customer {
@@ -88,8 +89,12 @@ export class X3Store {
   private readonly locks = new Map<string, Lock>();
   private orderCounter = 0;
   private customerCounter = 0;
+  /** Stock per product and site, read-only to the APIs; admins change it as X3 users. */
+  readonly stock: X3StockStore;
 
-  constructor(private readonly clock: SimClock) {}
+  constructor(private readonly clock: SimClock) {
+    this.stock = new X3StockStore(clock);
+  }
 
   seed(seed: number, customers: number, ordersPerCustomer = 0): void {
     const random = prng(seed);
@@ -107,6 +112,8 @@ export class X3Store {
         this.createOrder({ SALFCY: 'FR011', BPCORD: customer.BPCNUM, ORDDAT: new Date(customer.CREDATTIM).toISOString().slice(0, 10), CUR: customer.CUR, lines }, 'ADMIN');
       }
     }
+    // A generator of its own, so the customers and orders of a seed stay what they were before stock existed.
+    this.stock.seed(prng(seed + 0x5f0c), PRODUCTS);
   }
 
   get customerCount(): number {
@@ -201,6 +208,7 @@ export class X3Store {
     this.customers.clear();
     this.orders.clear();
     this.locks.clear();
+    this.stock.clear();
     this.orderCounter = 0;
     this.customerCounter = 0;
   }

@@ -31,6 +31,21 @@ export const x3CustomersConfig = z.object({
     creditLimit: zohoField.default('X3_Credit_Limit'),
     status: zohoField.default('X3_Status'),
   }).strict().prefault({}),
+  /**
+   * Inventory availability on the Account, read-only (written from X3, never read back from Zoho).
+   * For a sales rep the stock that matters is the stock of what this customer buys, so by default
+   * the summary covers the products (ITMREF) on the customer's open sales orders; with `products`
+   * set it covers that fixed list instead, for every Account. Per product: the quantity available
+   * (on hand minus allocated, never below 0, in the stock unit) summed over the `sites` (all when
+   * empty), then the sites that have some, e.g. "BMS001: 120 available (FR011 100, FR012 20);
+   * CON001: none available". Empty when there is nothing to show. Refreshed when a stock line or a
+   * sales order changes in X3 (both polled by their update timestamp), as well as with the customer.
+   */
+  inventory: z.object({
+    field: zohoField.default('X3_Inventory_Availability'),
+    products: z.array(x3Code(20)).max(50).default([]),
+    sites: z.array(x3Code(5)).max(50).default([]),
+  }).strict().prefault({}),
   /** Who wins a field both sides changed since the last sync; unnamed fields go to the last writer. */
   ownership: z.partialRecord(z.enum(X3_CUSTOMER_FIELDS), z.enum(['x3', 'zoho', 'last_writer'])).default({}),
   /** What a customer created from Zoho gets when the Account does not say. */

@@ -10,7 +10,8 @@ import { X3Sites, type X3Site } from '../x3-site.js';
 import { ZohoInboxRepository, type InboxCursor } from '../zoho-inbox.repository.js';
 import { countryCode } from './country-code.js';
 import { sameValue } from './same-values.js';
-import { collect, CREATE_CUSTOMER, customerPages, inFilter, latestUpdate, UPDATE_CUSTOMER, x3Quote, type X3CustomerNode } from './x3-graphql.js';
+import { customersAffected, inventoryFor } from './x3-inventory.js';
+import { collect, CREATE_CUSTOMER, customerPages, inFilter, latestUpdate, UPDATE_CUSTOMER, X3_PAGE, x3Quote, type X3CustomerNode } from './x3-graphql.js';
 import { mergeX3Customer, type X3CustomerValues } from './x3-customer-merge.js';
 import { ZohoPoller } from './zoho-poller.js';
 import { upsertToZoho, type OutboundRecord } from './zoho-writer.js';
@@ -28,6 +29,9 @@ const X3_WRITES_IN_FLIGHT = 4;
 interface CustomerState {
   /** X3's own update timestamp (ISO) up to which changes are read. */
   x3Since?: string;
+  /** Update timestamps (ISO, X3's clock) up to which stock lines and sales orders were read for the inventory summary. */
+  stockSince?: string;
+  ordersSince?: string;
   inbox?: InboxCursor;
 }
 
@@ -36,6 +40,8 @@ interface Pair {
   link: LinkRow;
   x3?: X3CustomerNode;
   zoho?: ZohoRecord;
+  /** The inventory summary the Account shows (read-only, from X3). */
+  inventory?: string | null;
 }
 
 /**
@@ -43,8 +49,9 @@ interface Pair {
  * (watermark taken on X3's clock before each read). Zoho changes come from the inbox (webhooks on
  * Professional and above, Modified_Time polls on every edition). Each changed customer is merged
  * field by field against what was last synced; what only Zoho must take goes out in batched upserts,
- * what X3 must take (a new Account, a field Zoho won) is written per record. The credit limit and the
- * customer's status are X3's alone and shown read-only on the Account.
+ * what X3 must take (a new Account, a field Zoho won) is written per record. The credit limit, the
+ * customer's status and the inventory availability are X3's alone and shown read-only on the Account;
+ * the availability also follows stock lines and sales orders, polled by their own update timestamps.
  */
 @Injectable()
 export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'> {
@@ -67,6 +74,8 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
     const handled = new Set<string>();
     // Taken before reading, so a change made while this run reads is read again by the next one.
     const latest = await latestUpdate(x3, 'customer', field);
+    const latestStock = await latestUpdate(x3, 'stock', field);
+    const latestOrders = await latestUpdate(x3, 'salesOrder', field);
     const filter = state.x3Since ? `{${field}:{$gte:${x3Quote(state.x3Since)}}}` : null;
     for await (const page of customerPages(x3, field, filter, state.x3Since ? `{${field}:1}` : null)) {
       if (run.signal.aborted) return;
@@ -77,6 +86,7 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
         handled.add(link.id);
         pairs.push({ link, x3: node, zoho: link.zohoId ? await this.inbox.get(run.tenantId, MODULE, link.zohoId) : undefined });
       }
+      await this.attachInventory(run, x3, pairs);
       await this.reconcile(run, x3, pairs);
     }
     const zohoSide = await this.inbox.changedSince(run.tenantId, MODULE, state.inbox ?? null, 100_000);
@@ -88,13 +98,50 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
       fromZoho.push({ link, zoho: record.data });
     }
     for (const link of await run.records.unfinished(run.tenantId, run.flowKey, 10_000)) {
-      if (!handled.has(link.id)) fromZoho.push({ link, zoho: link.zohoId ? await this.inbox.get(run.tenantId, MODULE, link.zohoId) : undefined });
+      if (handled.has(link.id)) continue;
+      handled.add(link.id);
+      fromZoho.push({ link, zoho: link.zohoId ? await this.inbox.get(run.tenantId, MODULE, link.zohoId) : undefined });
     }
     await this.loadX3(x3, run, fromZoho);
+    await this.attachInventory(run, x3, fromZoho);
     await this.reconcile(run, x3, fromZoho);
+    await this.refreshInventory(run, x3, handled);
     if (run.signal.aborted) return;
     const last = zohoSide.at(-1);
-    await run.checkpoint({ ...(latest ? { x3Since: latest } : {}), ...(last ? { inbox: last.cursor } : {}) });
+    await run.checkpoint({
+      // '' when X3 has none yet: every later line is newer than that.
+      ...(latest ? { x3Since: latest } : {}), stockSince: latestStock ?? '', ordersSince: latestOrders ?? '',
+      ...(last ? { inbox: last.cursor } : {}),
+    });
+  }
+
+  private async attachInventory(run: Run, x3: X3Site, pairs: Pair[]): Promise<void> {
+    const codes = pairs.flatMap((pair) => (pair.x3 ? [pair.x3.code] : []));
+    const summaries = await inventoryFor(x3, run.config, codes);
+    for (const pair of pairs) if (pair.x3) pair.inventory = summaries.get(pair.x3.code) ?? null;
+  }
+
+  /**
+   * Accounts whose customer did not change but whose availability did (stock moved, an order opened
+   * or closed): only those whose summary now differs from the one last written go out. Before any
+   * stock watermark exists (the first run after this was added) every synced Account is refreshed once.
+   */
+  private async refreshInventory(run: Run, x3: X3Site, handled: ReadonlySet<string>): Promise<void> {
+    const state = run.state as CustomerState;
+    if (!state.x3Since || run.signal.aborted) return;
+    const since = state.stockSince !== undefined && state.ordersSince !== undefined ? { stock: state.stockSince, orders: state.ordersSince } : undefined;
+    const affected = since ? await customersAffected(x3, run.config, since) : 'all';
+    const codes = affected === 'all' ? (await collect(customerPages(x3, run.config.updatedField, null, null))).map((node) => node.code) : [...affected];
+    for (let at = 0; at < codes.length; at += X3_PAGE) {
+      if (run.signal.aborted) return;
+      const links = (await run.records.ensureLinks(run.tenantId, ENTITY, run.flowKey, 'sap', codes.slice(at, at + X3_PAGE)))
+        .filter((link): link is LinkRow => link !== undefined && link.status === 'synced' && link.zohoId !== null && !handled.has(link.id));
+      const pairs: Pair[] = [];
+      for (const link of links) pairs.push({ link, zoho: await this.inbox.get(run.tenantId, MODULE, link.zohoId as string) });
+      await this.loadX3(x3, run, pairs);
+      await this.attachInventory(run, x3, pairs);
+      await this.reconcile(run, x3, pairs.filter((pair) => pair.x3 && !sameValue(pair.inventory, pair.link.syncedValues?.['inventory'])));
+    }
   }
 
   /** The Account's link: by Zoho id, else by the X3 code typed into Zoho, else a new one (a new customer). */
@@ -135,7 +182,7 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
         x3ChangedAt: pair.x3 ? Date.parse(pair.x3.updatedAt) : undefined, zohoChangedAt: typeof pair.zoho?.['Modified_Time'] === 'string' ? Date.parse(pair.zoho['Modified_Time']) : undefined,
       }, config.ownership);
       if (pair.x3 && Object.keys(merge.toX3).length === 0) {
-        const values = syncedValues(merge.merged, pair.x3);
+        const values = syncedValues(merge.merged, pair.x3, pair.inventory ?? null);
         outbound.push({ link: pair.link, source: { x3: pair.x3, zoho: pair.zoho ?? null }, values, payload: zohoPayload(values, pair.x3.code, config) });
       } else {
         toX3.push({ pair, merge });
@@ -154,7 +201,7 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
     const link = (await run.records.get(run.tenantId, pair.link.id)) ?? pair.link;
     attempt.report.payload = { merged: merge.merged, toX3: merge.toX3, toZoho: merge.toZoho, conflicts: merge.conflicts };
     const node = link.sapKey ? await this.updateInX3(x3, link.sapKey, merge.toX3, attempt) : await this.createInX3(run, x3, link, merge.merged, attempt);
-    const values = syncedValues(merge.merged, node);
+    const values = syncedValues(merge.merged, node, pair.inventory ?? null);
     const payload = zohoPayload(values, node.code, run.config);
     const zohoId = link.zohoId ?? (pair.zoho ? String(pair.zoho.id) : undefined);
     const { records } = await run.zoho();
@@ -213,15 +260,15 @@ function zohoValues(record: ZohoRecord, config: X3CustomersConfig): X3CustomerVa
 }
 
 /** What the link keeps: the merged fields plus X3's read-only ones. */
-function syncedValues(merged: X3CustomerValues, node: Pick<X3CustomerNode, 'creditLimit' | 'isActive'>): Record<string, unknown> {
-  return { ...merged, creditLimit: node.creditLimit, status: node.isActive ? 'Active' : 'Inactive' };
+function syncedValues(merged: X3CustomerValues, node: Pick<X3CustomerNode, 'creditLimit' | 'isActive'>, inventory: string | null): Record<string, unknown> {
+  return { ...merged, creditLimit: node.creditLimit, status: node.isActive ? 'Active' : 'Inactive', inventory };
 }
 
 function zohoPayload(values: Record<string, unknown>, code: string, config: X3CustomersConfig): ZohoRecord {
   const f = config.fields;
   return {
     [config.keyField]: code, [f.name]: values['name'] ?? code, [f.country]: values['country'] ?? null, [f.currency]: values['currency'] ?? null,
-    [f.creditLimit]: values['creditLimit'] ?? null, [f.status]: values['status'] ?? null,
+    [f.creditLimit]: values['creditLimit'] ?? null, [f.status]: values['status'] ?? null, [config.inventory.field]: values['inventory'] ?? null,
   };
 }
 

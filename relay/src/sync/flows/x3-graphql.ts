@@ -26,14 +26,26 @@ export interface X3OrderNode {
   updatedAt: string;
 }
 
+/** A stock line (read-only): what is on hand at a site and how much of it orders already hold. */
+export interface X3StockNode {
+  stockSite: string;
+  product: string;
+  quantityInStockUnit: number;
+  allocatedQuantity: number;
+  updatedAt: string;
+}
+
 /** Nodes per page: X3 caps `first` (1,000 in the simulator's default). */
 export const X3_PAGE = 1_000;
 
 const CUSTOMER_NODE = 'code companyName country currency creditLimit isActive';
 const ORDER_NODE = 'id salesSite soldToCustomer orderDate customerOrderReference currency orderStatus lines { product quantityInSalesUnitOrdered grossPrice }';
 
+const STOCK_NODE = 'stockSite product quantityInStockUnit allocatedQuantity';
+
 type Customers = { sage: { x3BusinessPartners: { customer: X3Connection<Record<string, unknown>> } } };
 type Orders = { sage: { x3Sales: { salesOrder: X3Connection<Record<string, unknown>> } } };
+type Stock = { sage: { x3StockData: { stock: X3Connection<Record<string, unknown>> } } };
 
 function withUpdatedAt<N>(connection: X3Connection<Record<string, unknown>>, updatedField: string): X3Connection<N> {
   return { ...connection, edges: connection.edges.map((edge) => ({ ...edge, node: { ...edge.node, updatedAt: String(edge.node[updatedField] ?? '') } as N })) };
@@ -52,9 +64,18 @@ export function orderPages(x3: X3Site, updatedField: string, filter: string | nu
   return x3.pages<Orders, X3OrderNode>(document, { filter, orderBy }, (data) => withUpdatedAt(data.sage.x3Sales.salesOrder, updatedField), X3_PAGE);
 }
 
-/** The newest update timestamp of customers or sales orders, on X3's clock; undefined when there are none. */
-export async function latestUpdate(x3: X3Site, kind: 'customer' | 'salesOrder', updatedField: string): Promise<string | undefined> {
-  const group = kind === 'customer' ? 'x3BusinessPartners' : 'x3Sales';
+/** Stock lines (`x3StockData.stock`) matching a filter, page by page. */
+export function stockPages(x3: X3Site, updatedField: string, filter: string | null, orderBy: string | null): AsyncGenerator<X3StockNode[]> {
+  const document = `query($filter: String, $orderBy: String, $first: Int, $after: String) { sage { x3StockData { stock(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
+    edges { node { ${STOCK_NODE} ${updatedField} } cursor } pageInfo { endCursor hasNextPage } } } } }`;
+  return x3.pages<Stock, X3StockNode>(document, { filter, orderBy }, (data) => withUpdatedAt(data.sage.x3StockData.stock, updatedField), X3_PAGE);
+}
+
+const GROUP_OF = { customer: 'x3BusinessPartners', salesOrder: 'x3Sales', stock: 'x3StockData' } as const;
+
+/** The newest update timestamp of customers, sales orders or stock lines, on X3's clock; undefined when there are none. */
+export async function latestUpdate(x3: X3Site, kind: keyof typeof GROUP_OF, updatedField: string): Promise<string | undefined> {
+  const group = GROUP_OF[kind];
   const document = `query($orderBy: String) { sage { ${group} { ${kind}(orderBy: $orderBy, first: 1) { edges { node { ${updatedField} } } } } } }`;
   const data = await x3.query<{ sage: Record<string, Record<string, { edges: Array<{ node: Record<string, unknown> }> }>> }>(document, { orderBy: `{${updatedField}:-1}` });
   const node = data.sage[group]?.[kind]?.edges[0]?.node;
