@@ -8,6 +8,7 @@ import { AgentEntity } from './agents/agent.entity.js';
 import { AgentsService } from './agents/agents.service.js';
 import { EnrollmentController } from './agents/enrollment.controller.js';
 import { ConsoleModule } from './console/console.module.js';
+import { ConsoleSyncModule } from './console/console-sync.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 import { EnrollmentTokenEntity } from './agents/enrollment-token.entity.js';
 import { EnrollmentService } from './agents/enrollment.service.js';
@@ -67,7 +68,7 @@ export class RelayAppModule {
   static forContext(context: RelayContext): DynamicModule {
     return {
       module: RelayAppModule,
-      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, SyncModule, ConsoleModule, OpenApiModule],
+      imports: [RelayCoreModule.forContext(context), TunnelModule, ZohoModule, SyncModule, ConsoleModule, ConsoleSyncModule, OpenApiModule],
       providers: [AdminTokenGuard, SapCommands, X3Commands, ZohoCreditMetrics],
       controllers: [EnrollmentController, HealthController, AgentDiagnosticsController, SapDiagnosticsController, X3DiagnosticsController, MetricsController],
     };

@@ -15,6 +15,6 @@ import { ZohoModule } from '../zoho/zoho.module.js';
   imports: [ZohoModule],
   providers: [ConsoleRepository, ConsoleAuthService, ConsoleSessionGuard, ApiTokenRepository, ApiTokenService],
   controllers: [ConsoleApiController, ConsoleAssetsController, ApiTokensController, ConsoleZohoController],
-  exports: [ConsoleAuthService],
+  exports: [ConsoleAuthService, ConsoleRepository, ApiTokenService],
 })
 export class ConsoleModule {}
