@@ -2,6 +2,10 @@
 // state-changing calls carry the CSRF token /me returns.
 import { openApiTokens } from './api-tokens.js';
 import { closeConnections, openConnections, takeOAuthOutcome } from './connections.js';
+import { openFlows } from './flows.js';
+import { openRecords } from './records.js';
+import { openRuns } from './runs.js';
+import { closeSync } from './sync-common.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { me: undefined, tenant: undefined, page: 'agents', events: undefined };
@@ -103,12 +107,16 @@ async function renderAudit() {
   );
 }
 
-async function open(page) {
+async function open(page, params) {
   show(page);
   document.querySelectorAll('.owner-only').forEach((el) => (el.hidden = role() !== 'owner'));
   if (page !== 'connections') closeConnections();
-  const ctx = { api, tenant: state.tenant, role: role(), guarded };
+  closeSync();
+  const ctx = { api, tenant: state.tenant, role: role(), guarded, go: (to, toParams) => guarded(() => open(to, toParams)) };
   if (page === 'connections') await openConnections(ctx);
+  else if (page === 'flows') await openFlows(ctx);
+  else if (page === 'runs') await openRuns(ctx);
+  else if (page === 'records') await openRecords(ctx, params);
   else if (page === 'tokens') await openApiTokens(ctx);
   else if (page === 'agents') {
     document.querySelectorAll('.operator-only').forEach((el) => (el.hidden = role() === 'viewer'));
@@ -165,6 +173,7 @@ $('login').addEventListener('submit', async (event) => {
 
 $('logout').addEventListener('click', () => guarded(async () => {
   state.events?.close();
+  closeSync();
   await api('POST', '/logout');
   state.me = undefined;
   show('login');

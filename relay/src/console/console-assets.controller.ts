@@ -8,6 +8,10 @@ const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'api-tokens.js': 'text/javascript; charset=utf-8',
   'connections.js': 'text/javascript; charset=utf-8',
+  'sync-common.js': 'text/javascript; charset=utf-8',
+  'flows.js': 'text/javascript; charset=utf-8',
+  'runs.js': 'text/javascript; charset=utf-8',
+  'records.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
 };
 
