@@ -1,4 +1,4 @@
-export { SimZohoServer, startSimZoho, type SimZohoOptions } from './sim-zoho.server.js';
+export { SimZohoServer, startSimZoho, type SimZohoOptions, type SimZohoState } from './sim-zoho.server.js';
 export { defaultSettings, type SimZohoSettings } from './sim-settings.js';
 export { SimClock, zohoDateTime, parseZohoDateTime } from './sim-clock.js';
 export { DATA_CENTRES, dataCentreUrls, type DataCentre, type DataCentreUrls } from './data-centres.js';

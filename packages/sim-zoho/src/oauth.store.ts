@@ -18,7 +18,7 @@ interface GrantCode {
   readonly expiresAt: number;
 }
 
-interface RefreshGrant {
+export interface RefreshGrant {
   readonly token: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
@@ -44,6 +44,12 @@ export interface AccessGrant {
 export type TokenResult =
   | { readonly ok: true; readonly accessToken: string; readonly refreshToken?: string; readonly scopes: readonly string[]; readonly expiresInSec: number }
   | { readonly ok: false; readonly error: string; readonly throttled?: boolean };
+
+/** Refresh and access tokens as plain JSON, so a restarted simulator still honours what it issued. */
+export interface OAuthState {
+  readonly refreshTokens: RefreshGrant[];
+  readonly accessTokens: AccessGrant[];
+}
 
 export const GRANT_CODE_TTL_MS = 3 * 60_000;
 export const ACCESS_TOKEN_TTL_MS = 3_600_000;
@@ -77,6 +83,16 @@ export class OAuthStore {
     this.codes.clear();
     this.refreshTokens.clear();
     this.accessTokens.clear();
+  }
+
+  exportState(): OAuthState {
+    return { refreshTokens: [...this.refreshTokens.values()], accessTokens: [...this.accessTokens.values()] };
+  }
+
+  importState(state: OAuthState): void {
+    this.clear();
+    for (const grant of state.refreshTokens) this.refreshTokens.set(grant.token, grant);
+    for (const grant of state.accessTokens) this.accessTokens.set(grant.token, grant);
   }
 
   issueCode(clientId: string, redirectUri: string, scopes: readonly string[], dc: DataCentre, offline: boolean): string {

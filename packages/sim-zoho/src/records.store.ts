@@ -1,6 +1,6 @@
 import { isObject, type JsonObject, type JsonValue } from './http-kit.js';
 import { isEditionAtLeast, type Edition } from './editions.js';
-import { ModuleTable, type StoredRecord } from './module-table.js';
+import { ModuleTable, type DeletedRecord, type StoredRecord } from './module-table.js';
 import { standardModules, type FieldDef, type ModuleDef } from './record-modules.js';
 import { invalidData, normalizeRecord, type ItemError, type LookupTarget, type NormalizeOptions } from './record-validation.js';
 import { zohoDateTime, type SimClock } from './sim-clock.js';
@@ -21,6 +21,12 @@ export interface ChangeEvent {
 
 export type ChangeListener = (event: ChangeEvent) => void;
 
+/** The org's modules (with their custom fields) and records as plain JSON, to keep across restarts. */
+export interface RecordsState {
+  readonly nextId: number;
+  readonly modules: ReadonlyArray<{ readonly def: ModuleDef; readonly records: StoredRecord[]; readonly deleted: DeletedRecord[] }>;
+}
+
 const ID_PREFIX = '5725767';
 
 /** The org's records, shared by the CRM API and the admin "user" so both fire the same notifications. */
@@ -37,6 +43,23 @@ export class RecordsStore {
   reset(): void {
     this.tables.clear();
     for (const def of standardModules()) this.tables.set(def.apiName, new ModuleTable(def));
+  }
+
+  exportState(): RecordsState {
+    const modules = [...this.tables.values()].map((table) => ({ def: table.def, records: [...table.records.values()], deleted: [...table.deleted] }));
+    return { nextId: this.nextId, modules };
+  }
+
+  /** Replaces every module and record with a saved state (custom fields and modules included). */
+  importState(state: RecordsState): void {
+    this.tables.clear();
+    for (const saved of state.modules) {
+      const table = new ModuleTable({ ...saved.def, fields: [...saved.def.fields] });
+      for (const record of saved.records) table.put(record);
+      table.deleted.push(...saved.deleted);
+      this.tables.set(saved.def.apiName, table);
+    }
+    this.nextId = state.nextId;
   }
 
   onChange(listener: ChangeListener): void {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DATA_CENTRES, isDataCentre } from './data-centres.js';
 import { EDITIONS, isEdition } from './editions.js';
 import type { OAuthClient } from './oauth.store.js';
 import type { FieldDef, FieldType } from './record-modules.js';
 import { parseDuration } from './sim-clock.js';
-import { startSimZoho } from './sim-zoho.server.js';
+import { startSimZoho, type SimZohoState } from './sim-zoho.server.js';
 
 function integer(min: number) {
   return (value: string): number => {
@@ -68,14 +69,15 @@ const program = new Command()
   }, 'INVALID_TOKEN')
   .option('--accept-unknown-fields', 'store fields the org does not define instead of ignoring them', false)
   .option('--client <id:secret[:redirect]>', 'register an OAuth client (repeatable)', collect(parseClient), [])
-  .option('--custom-field <Module.Api_Name[:type][:unique]>', 'define a custom field (repeatable)', collect(parseCustomField), []);
+  .option('--custom-field <Module.Api_Name[:type][:unique]>', 'define a custom field (repeatable)', collect(parseCustomField), [])
+  .option('--state-file <file>', 'load records, tokens and channels from FILE if it exists, and save them there on SIGINT/SIGTERM');
 
 program.parse();
 const opts = program.opts<{
   port: number; host: string; edition: (typeof EDITIONS)[number]; users: number; creditsPerDay?: number; concurrency?: number;
   latencyMs: number; dropRate: number; autoApprove: boolean; maxChannelExpiry: number; orgDc: (typeof DATA_CENTRES)[number];
   dcMismatch: 'INVALID_TOKEN' | 'INVALID_HOST'; acceptUnknownFields: boolean; client: OAuthClient[];
-  customField: { module: string; field: FieldDef }[];
+  customField: { module: string; field: FieldDef }[]; stateFile?: string;
 }>();
 
 const sim = await startSimZoho({
@@ -83,6 +85,7 @@ const sim = await startSimZoho({
   host: opts.host,
   clients: opts.client,
   customFields: opts.customField,
+  state: opts.stateFile && existsSync(opts.stateFile) ? (JSON.parse(readFileSync(opts.stateFile, 'utf8')) as SimZohoState) : undefined,
   settings: {
     edition: opts.edition,
     users: opts.users,
@@ -106,7 +109,10 @@ const shutdown = (): void => {
   closing = true;
   // Backstop in case a callback target never answers.
   setTimeout(() => process.exit(1), 5_000).unref();
-  void sim.close().then(() => process.exit(0));
+  void sim.close().then(() => {
+    if (opts.stateFile) writeFileSync(opts.stateFile, JSON.stringify(sim.saveState()));
+    process.exit(0);
+  });
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

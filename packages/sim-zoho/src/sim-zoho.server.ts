@@ -8,15 +8,15 @@ import { FaultInjector } from './fault-injector.js';
 import { dataCentreUrls, parseDcRoute, type DataCentre, type DataCentreUrls } from './data-centres.js';
 import { HttpReply, readBody, sendJson, sendReply, sleep, zohoError } from './http-kit.js';
 import { LimitsService } from './limits.service.js';
-import { OAuthStore, type OAuthClient } from './oauth.store.js';
+import { OAuthStore, type OAuthClient, type OAuthState } from './oauth.store.js';
 import { handleAccounts } from './oauth.routes.js';
 import { PageTokens } from './page-tokens.js';
 import type { FieldDef } from './record-modules.js';
-import { RecordsStore } from './records.store.js';
+import { RecordsStore, type RecordsState } from './records.store.js';
 import { SimClock, zohoDateTime } from './sim-clock.js';
 import type { RouteRequest, SimContext } from './sim-context.js';
 import { defaultSettings, type SimZohoSettings } from './sim-settings.js';
-import { WatchChannelsService } from './watch-channels.service.js';
+import { WatchChannelsService, type WatchChannel } from './watch-channels.service.js';
 
 export interface SimZohoOptions {
   /** 0 (the default) picks a free port. */
@@ -25,6 +25,19 @@ export interface SimZohoOptions {
   readonly clients?: readonly OAuthClient[];
   readonly settings?: Partial<SimZohoSettings>;
   readonly customFields?: readonly { readonly module: string; readonly field: FieldDef }[];
+  /** A state saved by `saveState()`: it replaces the modules (and customFields) and restores tokens and channels. */
+  readonly state?: SimZohoState;
+}
+
+/**
+ * What a restart keeps: records with the org's modules and fields, issued tokens and watch channels.
+ * Credits, logs, faults and the clock offset start afresh.
+ */
+export interface SimZohoState {
+  readonly version: 1;
+  readonly records: RecordsState;
+  readonly oauth: OAuthState;
+  readonly channels: WatchChannel[];
 }
 
 function tooManyRequests(): HttpReply {
@@ -55,6 +68,7 @@ export class SimZohoServer implements SimContext {
     this.watch = new WatchChannelsService(this.clock, this.settings, this.log, this.records, () => this.baseUrl());
     for (const client of options.clients ?? []) this.oauth.registerClient(client);
     for (const { module, field } of options.customFields ?? []) this.records.addCustomField(module, field);
+    if (options.state) this.restoreState(options.state);
     this.server = createServer((req, res) => void this.handle(req, res));
     // Keep idle connections longer than clients' pools usually do, so benchmarks reuse sockets.
     this.server.keepAliveTimeout = 65_000;
@@ -86,6 +100,17 @@ export class SimZohoServer implements SimContext {
 
   registerClient(client: OAuthClient): void {
     this.oauth.registerClient(client);
+  }
+
+  saveState(): SimZohoState {
+    return { version: 1, records: this.records.exportState(), oauth: this.oauth.exportState(), channels: this.watch.exportState() };
+  }
+
+  private restoreState(state: SimZohoState): void {
+    if (state.version !== 1) throw new RangeError(`unsupported sim-zoho state version ${String(state.version)}`);
+    this.records.importState(state.records);
+    this.oauth.importState(state.oauth);
+    this.watch.importState(state.channels);
   }
 
   reset(): void {

@@ -70,6 +70,15 @@ export class WatchChannelsService {
     this.channels.clear();
   }
 
+  exportState(): WatchChannel[] {
+    return this.live();
+  }
+
+  importState(channels: readonly WatchChannel[]): void {
+    this.clear();
+    for (const channel of channels) this.save(channel);
+  }
+
   /** Resolves once every callback sent so far has been answered or has failed. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
