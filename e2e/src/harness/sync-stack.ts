@@ -126,11 +126,11 @@ export class SyncStack {
   }
 
   /** Enables a flow and waits for the first run, which enabling starts. */
-  async enableFlow(flow: string, config: Record<string, unknown> = {}, scheduleMs = 3_600_000): Promise<Record<string, unknown>> {
+  async enableFlow(flow: string, config: Record<string, unknown> = {}, scheduleMs = 3_600_000, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     const before = new Date();
     const res = await this.api('PATCH', `/flows/${flow}`, { enabled: true, schedule_ms: scheduleMs, config });
     if (res.status !== 200) throw new Error(`enabling ${flow} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return this.waitForRun(flow, before);
+    return this.waitForRun(flow, before, timeoutMs);
   }
 
   /** Runs a flow now and waits for that run (the first one started after the request) to finish. */
