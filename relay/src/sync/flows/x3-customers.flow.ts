@@ -201,7 +201,10 @@ export class X3CustomersFlow implements FlowRunner<'x3-customers-zoho-accounts'>
     const link = (await run.records.get(run.tenantId, pair.link.id)) ?? pair.link;
     attempt.report.payload = { merged: merge.merged, toX3: merge.toX3, toZoho: merge.toZoho, conflicts: merge.conflicts };
     const node = link.sapKey ? await this.updateInX3(x3, link.sapKey, merge.toX3, attempt) : await this.createInX3(run, x3, link, merge.merged, attempt);
-    const values = syncedValues(merge.merged, node, pair.inventory ?? null);
+    // Both sides agree on what X3 now holds: its defaults (a currency the Account left empty) included,
+    // or the next run would read them as an X3 change and write the Account once more.
+    const held = Object.fromEntries(Object.entries(x3Values(node)).filter(([, value]) => value !== null));
+    const values = syncedValues({ ...merge.merged, ...held }, node, pair.inventory ?? null);
     const payload = zohoPayload(values, node.code, run.config);
     const zohoId = link.zohoId ?? (pair.zoho ? String(pair.zoho.id) : undefined);
     const { records } = await run.zoho();
