@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ZohoApiError } from '@mlc/zoho';
+import { ZohoApiError, type ZohoRecord } from '@mlc/zoho';
 import { DomainError } from '../common/domain-error.js';
 import type { Logger } from '../common/logger.js';
 import { RELAY_LOGGER } from '../common/tokens.js';
@@ -12,6 +12,14 @@ import { ZohoRecordStore } from './zoho-record-store.service.js';
 /** After this many failed fetches an event is parked as failed (the periodic catch-up still covers it). */
 const MAX_ATTEMPTS = 10;
 const BATCH = 20;
+/**
+ * Records of a batch fetched at once (the tenant's Zoho budget still caps calls per edition). One at a
+ * time, a burst of callbacks queued behind each other's 50-100 ms round trips: at 10 new POs a second
+ * (and their write-back edits coming back as callbacks) the queue grew without bound.
+ */
+const FETCH_CONCURRENCY = 8;
+
+type Fetched = { ok: true; records: Array<{ id: string; record: ZohoRecord | undefined }> } | { ok: false; err: unknown };
 
 export interface IncomingEvent {
   readonly tenantId: string;
@@ -93,23 +101,36 @@ export class ZohoEventsService {
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getMany();
+    const fetched = await fetchConcurrently(events, FETCH_CONCURRENCY, (event) => this.fetch(event));
     let failures = 0;
     const modules: string[] = [];
-    for (const event of events) {
-      if (await this.process(manager, event)) modules.push(event.module);
+    for (const [i, event] of events.entries()) {
+      if (await this.apply(manager, event, fetched[i] as Fetched)) modules.push(event.module);
       else failures += 1;
     }
     return { count: events.length, failures, modules };
   }
 
-  private async process(manager: EntityManager, event: ZohoEventEntity): Promise<boolean> {
+  /** The full records an event names (none for a delete); never throws, a failure is kept for apply. */
+  private async fetch(event: ZohoEventEntity): Promise<Fetched> {
+    if (event.operation === 'delete') return { ok: true, records: [] };
     try {
+      const { records } = await this.clients.forTenant(event.tenantId);
+      const found: Array<{ id: string; record: ZohoRecord | undefined }> = [];
+      for (const id of event.recordIds) found.push({ id, record: await records.get(event.module, id) });
+      return { ok: true, records: found };
+    } catch (err) {
+      return { ok: false, err };
+    }
+  }
+
+  private async apply(manager: EntityManager, event: ZohoEventEntity, fetched: Fetched): Promise<boolean> {
+    try {
+      if (!fetched.ok) throw fetched.err;
       if (event.operation === 'delete') {
         for (const id of event.recordIds) await this.store.markDeleted(event.tenantId, event.module, id, manager);
       } else {
-        const { records } = await this.clients.forTenant(event.tenantId);
-        for (const id of event.recordIds) {
-          const record = await records.get(event.module, id);
+        for (const { id, record } of fetched.records) {
           if (record) await this.store.save(event.tenantId, event.module, record, manager);
           else await this.store.markDeleted(event.tenantId, event.module, id, manager);
         }
@@ -126,6 +147,20 @@ export class ZohoEventsService {
       return false;
     }
   }
+}
+
+async function fetchConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const at = next;
+      next += 1;
+      results[at] = await work(items[at] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function describe(err: unknown): string {

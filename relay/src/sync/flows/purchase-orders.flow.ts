@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { ZohoRecord } from '@mlc/zoho';
 import type { FlowRun } from '../flow-run.js';
 import type { FlowRunner } from '../flow-runner.js';
-import { forEachConcurrent } from '../concurrency.js';
 import { RecordRejected } from '../record-failure.js';
 import { ZohoInboxRepository } from '../zoho-inbox.repository.js';
 import { lookupOf, purchaseOrderParams } from './purchase-order.mapping.js';
@@ -15,6 +15,8 @@ const MODULE = 'Purchase_Orders';
 const BATCH = 200;
 /** POs in flight at once: within the agent's RFC pool, so a burst does not queue behind one PO. */
 const CONCURRENCY = 4;
+/** While POs are in flight and the inbox is empty, how often it is read again for new arrivals. */
+const INBOX_RECHECK_MS = 25;
 
 /**
  * Zoho purchase orders -> SAP (BAPI_PO_CREATE1 + BAPI_TRANSACTION_COMMIT on one connection), then the
@@ -30,20 +32,40 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
     private readonly poller: ZohoPoller,
   ) {}
 
+  /**
+   * A pipeline, not batches: a PO that arrives while others are being posted is taken as soon as a
+   * slot frees up, instead of waiting for the slowest PO of the batch before it (POs come one by one
+   * from webhooks; waiting per batch made each one queue behind the batch in front of it).
+   */
   async run(run: Run): Promise<void> {
     await this.poller.poll(run, MODULE);
     const seen = new Set<string>();
-    for (;;) {
+    const inFlight = new Set<Promise<void>>();
+    // Only the journal itself failing (the database gone) lands here: the run fails, as it did per batch.
+    let failed: { error: unknown } | undefined;
+    while (!run.signal.aborted && !failed) {
       const batch = await this.inbox.unfinished(run.tenantId, MODULE, 'purchase_order', BATCH, [...seen]);
-      if (batch.length === 0 || run.signal.aborted) return;
-      const wanted = batch.filter((r) => statusWanted(run, r.data));
+      if (batch.length === 0) {
+        if (inFlight.size === 0) break;
+        // Look again soon, not only when a PO finishes: one that just came in should not wait for that.
+        await Promise.race([...inFlight, sleep(INBOX_RECHECK_MS)]);
+        continue;
+      }
       for (const r of batch) seen.add(r.id);
+      const wanted = batch.filter((r) => statusWanted(run, r.data));
       const links = await run.records.ensureLinks(run.tenantId, 'purchase_order', run.flowKey, 'zoho', wanted.map((r) => r.id));
-      await forEachConcurrent(wanted.map((record, i) => ({ record, link: links[i] })), CONCURRENCY, async ({ record, link }) => {
-        if (!link || run.signal.aborted) return;
-        await run.attempt(link, record.data, (attempt) => this.post(run, link.id, record.data, attempt));
-      });
+      for (const [i, record] of wanted.entries()) {
+        const link = links[i];
+        if (!link || run.signal.aborted) continue;
+        while (inFlight.size >= CONCURRENCY) await Promise.race(inFlight);
+        const work: Promise<void> = run.attempt(link, record.data, (attempt) => this.post(run, link.id, record.data, attempt))
+          .then(() => undefined, (error: unknown) => void (failed ??= { error }))
+          .finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
     }
+    await Promise.all(inFlight);
+    if (failed) throw failed.error;
   }
 
   private async post(run: Run, linkId: string, po: ZohoRecord, attempt: { correlationId: string; report: { payload?: unknown; request?: unknown; response?: unknown } }): Promise<{ outcome: 'succeeded'; sapKey: string; zohoId: string }> {
