@@ -60,7 +60,6 @@ export const recordView = z.object({
   lastError: z.string().nullable(),
   deadReason: z.string().nullable(),
   syncedValues: z.record(z.string(), z.unknown()).nullable(),
-  source: z.unknown(),
   correlationId: z.string().nullable(),
   syncedAt: isoDate.nullable(),
   updatedAt: isoDate,

@@ -8,6 +8,7 @@ import type { RunCounts, RunTrigger } from './sync-flows.repository.js';
 import type { AttemptRecord, LinkRow, SyncRecordsRepository } from './sync-records.repository.js';
 import type { SapSite } from './sap-site.js';
 import { classifyFailure } from './record-failure.js';
+import { JournalBatcher } from './journal-batcher.js';
 
 /** What an attempt sent and got back, filled in as it goes so a failure is journaled with what it did. */
 export interface AttemptReport {
@@ -54,7 +55,12 @@ const RECORD_RETRY = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4_000
 export class FlowRun<K extends FlowKey> {
   readonly counts: RunCounts = { recordsSeen: 0, succeeded: 0, skipped: 0, retryLater: 0, dead: 0, sapRowsRead: 0 };
 
-  constructor(private readonly parts: FlowRunParts<K>) {}
+  /** Attempts journaled while earlier ones are being written go together (see JournalBatcher). */
+  private readonly journalWrites: JournalBatcher;
+
+  constructor(private readonly parts: FlowRunParts<K>) {
+    this.journalWrites = new JournalBatcher((attempts) => parts.records.recordAttempts(parts.tenantId, parts.flowKey, parts.id, attempts));
+  }
 
   get id(): string { return this.parts.id; }
   get tenantId(): string { return this.parts.tenantId; }
@@ -115,7 +121,7 @@ export class FlowRun<K extends FlowKey> {
   /** Journals attempts (one entry each), counting their outcomes unless told not to (an in-run retry). */
   async journal(attempts: readonly AttemptRecord[], countOutcomes = true): Promise<void> {
     if (countOutcomes) for (const a of attempts) this.count(a.outcome);
-    await this.parts.records.recordAttempts(this.tenantId, this.flowKey, this.id, attempts);
+    await this.journalWrites.add(attempts);
   }
 
   private count(outcome: AttemptRecord['outcome']): void {

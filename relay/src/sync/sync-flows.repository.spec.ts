@@ -77,4 +77,30 @@ describe('sync schedules and records (real PostgreSQL, real migrations)', () => 
     expect(await records.journal(tenantId, id)).to.deep.equal([]);
     expect(await records.requeue(other, {})).to.deep.equal([]);
   });
+
+  it('stores a draft link with its first attempt, keeping what the batch shared (request, agreed values) once per record', async () => {
+    const flow = 'sap-customers-to-zoho-accounts';
+    const [known] = await records.ensureLinks(tenantId, 'customer', flow, 'sap', ['0000100001']);
+    const [stored, draft, failing] = await records.linksFor(tenantId, 'customer', flow, 'sap', ['0000100001', '0000100002', '0000100003']);
+    expect(stored?.id).to.equal(known?.id);
+    expect(stored?.draft).to.equal(undefined);
+    expect(draft).to.include({ sapKey: '0000100002', status: 'pending', draft: true });
+    const request = { method: 'POST', path: '/crm/v8/Accounts/upsert', records: 3 };
+    const values = { Account_Name: 'Bolt AG' };
+    const onto = (link: typeof draft) => (link?.draft ? { linkId: link.id, draft: { entity: link.entity, sapKey: link.sapKey, zohoId: link.zohoId } } : { linkId: String(link?.id) });
+    await records.recordAttempts(tenantId, flow, null, [
+      { ...onto(stored), outcome: 'succeeded', correlationId: randomUUID(), zohoId: 'z1', payload: { Account_Name: 'Acme' }, syncedValues: { Account_Name: 'Acme' }, request },
+      { ...onto(draft), outcome: 'succeeded', correlationId: randomUUID(), zohoId: 'z2', source: { KNA1: { KUNNR: '0000100002' } }, payload: values, syncedValues: values, request },
+      { ...onto(failing), outcome: 'dead', correlationId: randomUUID(), payload: values, request, error: 'Zoho refused it: INVALID_DATA' },
+    ]);
+    expect(await records.get(tenantId, String(stored?.id))).to.deep.include({ status: 'synced', zohoId: 'z1', syncedValues: { Account_Name: 'Acme' } });
+    expect(await records.get(tenantId, String(draft?.id))).to.deep.include({ status: 'synced', attempts: 0, sapKey: '0000100002', zohoId: 'z2', syncedValues: values });
+    expect(await records.get(tenantId, String(failing?.id))).to.deep.include({ status: 'dead', attempts: 1, deadReason: 'Zoho refused it: INVALID_DATA', syncedValues: null });
+    const [entry] = await records.journal(tenantId, String(draft?.id));
+    expect(entry).to.deep.include({ attempt: 1, outcome: 'succeeded', source: { KNA1: { KUNNR: '0000100002' } }, payload: values, request });
+    expect((await records.journal(tenantId, String(failing?.id)))[0]).to.deep.include({ request, error: 'Zoho refused it: INVALID_DATA' });
+    // Found again as stored links, not drafts.
+    const [again] = await records.linksFor(tenantId, 'customer', flow, 'sap', ['0000100002']);
+    expect([again?.id, again?.draft]).to.deep.equal([draft?.id, undefined]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -21,15 +22,18 @@ export interface LinkRow {
   lastError: string | null;
   deadReason: string | null;
   syncedValues: Record<string, unknown> | null;
-  source: unknown;
   correlationId: string | null;
   syncedAt: Date | null;
   updatedAt: Date;
+  /** Not stored yet: its first journaled attempt creates it (see linksFor). */
+  draft?: true;
 }
 
 /** One attempt on one record, as the journal keeps it; the link takes the outcome. */
 export interface AttemptRecord {
   linkId: string;
+  /** The link is a draft: store it (with these keys) along with this attempt. */
+  draft?: Pick<LinkRow, 'entity' | 'sapKey' | 'zohoId'>;
   outcome: AttemptOutcome;
   correlationId: string;
   /** Keys learned by the attempt (the SAP number created, the Zoho id upserted). */
@@ -78,6 +82,20 @@ export class SyncRecordsRepository {
     const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND ${column} = ANY($3::text[])`, [tenantId, entity, keys]);
     const byKey = new Map(rows.map((row) => [row[column] as string, toLink(row)]));
     return keys.map((key) => byKey.get(key) as LinkRow);
+  }
+
+  /**
+   * The links for these keys of one side, in input order; a key without one gets a draft (a new id,
+   * status pending) that is stored with its first journaled attempt. One read and no write, where
+   * ensureLinks writes each new link twice (created, then its outcome): the way for bulk loads whose
+   * writes are idempotent anyway (upserts on a unique key), so no trace is needed before the call.
+   */
+  async linksFor(tenantId: string, entity: LinkEntity, flowKey: FlowKey, side: 'sap' | 'zoho', keys: readonly string[]): Promise<LinkRow[]> {
+    if (keys.length === 0) return [];
+    const column = side === 'sap' ? 'sap_key' : 'zoho_id';
+    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND ${column} = ANY($3::text[])`, [tenantId, entity, keys]);
+    const byKey = new Map(rows.map((row) => [row[column] as string, toLink(row)]));
+    return keys.map((key) => byKey.get(key) ?? draftLink(tenantId, entity, flowKey, side === 'sap' ? { sapKey: key } : { zohoId: key }));
   }
 
   async findBySap(tenantId: string, entity: LinkEntity, sapKey: string): Promise<LinkRow | undefined> {
@@ -137,41 +155,15 @@ export class SyncRecordsRepository {
   }
 
   /**
-   * Records attempts in one statement: a journal entry each (numbered per link), and the link's new
-   * state. Success resets the attempt count; a dead letter keeps the reason a person acts on.
+   * Records attempts: a journal entry each (numbered per link), and the link's new state. Success
+   * resets the attempt count; a dead letter keeps the reason a person acts on. Attempts on drafts
+   * store their link and its entry in one statement; attempts on stored links update them in another.
    */
   async recordAttempts(tenantId: string, flowKey: FlowKey, runId: string | null, attempts: readonly AttemptRecord[]): Promise<void> {
-    if (attempts.length === 0) return;
-    const input = attempts.map((a) => ({
-      link_id: a.linkId, outcome: a.outcome, correlation_id: a.correlationId, sap_key: a.sapKey ?? null, zoho_id: a.zohoId ?? null,
-      synced_values: a.syncedValues ?? null, source: a.source ?? null, payload: a.payload ?? null, request: a.request ?? null,
-      response: a.response ?? null, error: a.error ?? null,
-    }));
-    await this.db.query(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(link_id uuid, outcome text, correlation_id uuid, sap_key text, zoho_id text,
-           synced_values jsonb, source jsonb, payload jsonb, request jsonb, response jsonb, error text)),
-       prior AS (SELECT l.id, l.attempts FROM sync_link l JOIN input i ON i.link_id = l.id WHERE l.tenant_id = $1),
-       changed AS (
-         UPDATE sync_link l SET
-           status = CASE i.outcome WHEN 'retry' THEN 'pending' WHEN 'dead' THEN 'dead' ELSE 'synced' END,
-           attempts = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN 0 ELSE l.attempts + 1 END,
-           last_error = i.error,
-           dead_reason = CASE WHEN i.outcome = 'dead' THEN i.error ELSE NULL END,
-           sap_key = coalesce(i.sap_key, l.sap_key),
-           zoho_id = coalesce(i.zoho_id, l.zoho_id),
-           synced_values = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN coalesce(i.synced_values, l.synced_values) ELSE l.synced_values END,
-           source = coalesce(i.source, l.source),
-           correlation_id = i.correlation_id,
-           synced_at = CASE WHEN i.outcome IN ('succeeded', 'skipped') THEN now() ELSE l.synced_at END,
-           updated_at = now()
-         FROM input i WHERE l.id = i.link_id AND l.tenant_id = $1
-         RETURNING l.id)
-       INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
-       SELECT $1, i.link_id, $4::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
-         FROM input i JOIN prior p ON p.id = i.link_id JOIN changed c ON c.id = i.link_id`,
-      [tenantId, flowKey, JSON.stringify(input), runId],
-    );
+    const onDrafts = attempts.filter((a) => a.draft);
+    const onStored = attempts.filter((a) => !a.draft);
+    if (onDrafts.length > 0) await this.db.query(CREATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onDrafts), runId]);
+    if (onStored.length > 0) await this.db.query(UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onStored), runId]);
   }
 
   /** Records whose key in any system contains `query` (SAP number, Zoho id), newest first. */
@@ -217,6 +209,82 @@ export class SyncRecordsRepository {
 
 type DbRow = Record<string, unknown>;
 
+/**
+ * Attempts as two JSON parameters: the rows, and the distinct request summaries they point to (a
+ * batch call's summary is one object shared by its 100 records, sent once). Values that are the
+ * payload itself (an upsert's usual case) are flagged, not sent twice.
+ */
+function attemptInput(attempts: readonly AttemptRecord[]): [string, string] {
+  const requests: unknown[] = [];
+  const requestAt = new Map<unknown, number>();
+  const rows = attempts.map((a) => {
+    let at: number | null = null;
+    if (a.request !== undefined && a.request !== null) {
+      at = requestAt.get(a.request) ?? requests.push(a.request) - 1;
+      requestAt.set(a.request, at);
+    }
+    const valuesArePayload = a.syncedValues !== undefined && a.syncedValues !== null && a.syncedValues === a.payload;
+    return {
+      link_id: a.linkId, entity: a.draft?.entity ?? null, outcome: a.outcome, correlation_id: a.correlationId,
+      sap_key: a.sapKey ?? a.draft?.sapKey ?? null, zoho_id: a.zohoId ?? a.draft?.zohoId ?? null,
+      synced_values: valuesArePayload ? null : (a.syncedValues ?? null), values_are_payload: valuesArePayload,
+      source: a.source ?? null, payload: a.payload ?? null, request_at: at, response: a.response ?? null, error: a.error ?? null,
+    };
+  });
+  return [JSON.stringify(rows), JSON.stringify(requests)];
+}
+
+const ATTEMPT_INPUT = `
+  input AS (
+    SELECT x.*, CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END AS agreed, $4::jsonb -> x.request_at AS request
+      FROM jsonb_to_recordset($3::jsonb) AS x(link_id uuid, entity text, outcome text, correlation_id uuid, sap_key text, zoho_id text,
+        synced_values jsonb, values_are_payload boolean, source jsonb, payload jsonb, request_at integer, response jsonb, error text))`;
+
+const IS_OK = `i.outcome IN ('succeeded', 'skipped')`;
+const LINK_STATUS = `CASE i.outcome WHEN 'retry' THEN 'pending' WHEN 'dead' THEN 'dead' ELSE 'synced' END`;
+
+/** $1 tenant, $2 flow, $3 attempts, $4 requests, $5 run: drafts stored with their first attempt. */
+const CREATE_LINKS_WITH_ATTEMPTS = `
+  WITH ${ATTEMPT_INPUT},
+  created AS (
+    INSERT INTO sync_link (id, tenant_id, entity, flow_key, sap_key, zoho_id, status, attempts, last_error, dead_reason, synced_values, correlation_id, synced_at)
+    SELECT i.link_id, $1, i.entity, $2, i.sap_key, i.zoho_id, ${LINK_STATUS}, CASE WHEN ${IS_OK} THEN 0 ELSE 1 END, i.error,
+           CASE WHEN i.outcome = 'dead' THEN i.error END, CASE WHEN ${IS_OK} THEN i.agreed END, i.correlation_id, CASE WHEN ${IS_OK} THEN now() END
+      FROM input i
+    RETURNING id)
+  INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
+  SELECT $1, i.link_id, $5::uuid, $2, 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
+    FROM input i JOIN created c ON c.id = i.link_id`;
+
+/** $1 tenant, $2 flow, $3 attempts, $4 requests, $5 run: stored links take the outcome, numbered per link. */
+const UPDATE_LINKS_WITH_ATTEMPTS = `
+  WITH ${ATTEMPT_INPUT},
+  prior AS (SELECT l.id, l.attempts FROM sync_link l JOIN input i ON i.link_id = l.id WHERE l.tenant_id = $1),
+  changed AS (
+    UPDATE sync_link l SET
+      status = ${LINK_STATUS},
+      attempts = CASE WHEN ${IS_OK} THEN 0 ELSE l.attempts + 1 END,
+      last_error = i.error,
+      dead_reason = CASE WHEN i.outcome = 'dead' THEN i.error ELSE NULL END,
+      sap_key = coalesce(i.sap_key, l.sap_key),
+      zoho_id = coalesce(i.zoho_id, l.zoho_id),
+      synced_values = CASE WHEN ${IS_OK} THEN coalesce(i.agreed, l.synced_values) ELSE l.synced_values END,
+      correlation_id = i.correlation_id,
+      synced_at = CASE WHEN ${IS_OK} THEN now() ELSE l.synced_at END,
+      updated_at = now()
+    FROM input i WHERE l.id = i.link_id AND l.tenant_id = $1
+    RETURNING l.id)
+  INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
+  SELECT $1, i.link_id, $5::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
+    FROM input i JOIN prior p ON p.id = i.link_id JOIN changed c ON c.id = i.link_id`;
+
+function draftLink(tenantId: string, entity: LinkEntity, flowKey: FlowKey, keys: { sapKey?: string; zohoId?: string }): LinkRow {
+  return {
+    id: randomUUID(), tenantId, entity, flowKey, sapKey: keys.sapKey ?? null, zohoId: keys.zohoId ?? null, status: 'pending', attempts: 0,
+    lastError: null, deadReason: null, syncedValues: null, correlationId: null, syncedAt: null, updatedAt: new Date(), draft: true,
+  };
+}
+
 function toLink(row: DbRow): LinkRow {
   return {
     id: row['id'] as string,
@@ -230,7 +298,6 @@ function toLink(row: DbRow): LinkRow {
     lastError: (row['last_error'] as string | null) ?? null,
     deadReason: (row['dead_reason'] as string | null) ?? null,
     syncedValues: (row['synced_values'] as Record<string, unknown> | null) ?? null,
-    source: row['source'] ?? null,
     correlationId: (row['correlation_id'] as string | null) ?? null,
     syncedAt: (row['synced_at'] as Date | null) ?? null,
     updatedAt: row['updated_at'] as Date,

@@ -83,8 +83,16 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
    */
   private async retryUnfinished(run: Run): Promise<void> {
     const links = await run.records.unfinished(run.tenantId, run.flowKey, 10_000);
-    const kunnrs = links.map((link) => (link.entity === 'contact' ? contactCustomer(link.source) : link.sapKey));
-    await this.pushByKeys(run, [...new Set(kunnrs.filter((key): key is string => typeof key === 'string' && key !== ''))]);
+    const customers = links.filter((link) => link.entity === 'customer').map((link) => link.sapKey);
+    const contacts = links.filter((link) => link.entity === 'contact').map((link) => link.sapKey);
+    const kunnrs = [...customers, ...(await this.customersOfContacts(run, contacts.filter(isKey)))];
+    await this.pushByKeys(run, [...new Set(kunnrs.filter(isKey))]);
+  }
+
+  private async customersOfContacts(run: Run, parnrs: readonly string[]): Promise<string[]> {
+    if (parnrs.length === 0) return [];
+    const rows = await run.sap.readByKeys({ table: 'KNVK', keyFields: ['PARNR'], fields: ['PARNR', 'KUNNR'] }, 'PARNR', parnrs);
+    return rows.map((row) => text(row, 'KUNNR'));
   }
 
   private async pushByKeys(run: Run, kunnrs: readonly string[]): Promise<void> {
@@ -98,7 +106,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     const config = run.config;
     const wanted = config.skipDeleted ? rows.filter((row) => text(row, 'LOEVM') !== 'X') : rows;
     const keys = wanted.map((row) => text(row, 'KUNNR'));
-    const links = await run.records.ensureLinks(run.tenantId, 'customer', run.flowKey, 'sap', keys);
+    const links = await run.records.linksFor(run.tenantId, 'customer', run.flowKey, 'sap', keys);
     const outbound: OutboundRecord[] = wanted.map((row, i) => {
       const values = customerValues(row, extras, config);
       return { link: links[i] as OutboundRecord['link'], source: sourceOf(row, extras), values, payload: values };
@@ -117,7 +125,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       for (const contact of extras.contacts.get(text(customer, 'KUNNR')) ?? []) if (text(contact, 'LOEVM') !== 'X') rows.push({ contact, accountId });
     });
     if (rows.length === 0) return;
-    const contactLinks = await run.records.ensureLinks(run.tenantId, 'contact', run.flowKey, 'sap', rows.map((r) => text(r.contact, 'PARNR')));
+    const contactLinks = await run.records.linksFor(run.tenantId, 'contact', run.flowKey, 'sap', rows.map((r) => text(r.contact, 'PARNR')));
     const outbound: OutboundRecord[] = rows.map(({ contact, accountId }, i) => {
       const values = {
         [keyField]: displayNumber(text(contact, 'PARNR')),
@@ -173,9 +181,8 @@ export function customerValues(row: SapRow, extras: CustomerExtras, config: Cust
   };
 }
 
-function contactCustomer(source: unknown): string | undefined {
-  const knvk = (source as { KNVK?: Record<string, unknown> } | null)?.KNVK;
-  return typeof knvk?.['KUNNR'] === 'string' ? knvk['KUNNR'].trim() : undefined;
+function isKey(key: string | null | undefined): key is string {
+  return typeof key === 'string' && key !== '';
 }
 
 function sourceOf(row: SapRow, extras: CustomerExtras): Record<string, unknown> {

@@ -30,7 +30,7 @@ export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplic
   for (const record of outbound) {
     if (record.link.status === 'synced' && record.link.zohoId && sameValues(record.link.syncedValues, record.values)) {
       inZoho.set(record.link.id, record.link.zohoId);
-      skipped.push({ linkId: record.link.id, outcome: 'skipped', correlationId: run.newCorrelationId(), source: record.source, payload: record.payload, response: { reason: 'unchanged since the last sync' } });
+      skipped.push({ ...target(record.link), outcome: 'skipped', correlationId: run.newCorrelationId(), source: record.source, payload: record.payload, response: { reason: 'unchanged since the last sync' } });
     } else {
       toWrite.push(record);
     }
@@ -50,12 +50,12 @@ export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplic
     });
   } catch (err) {
     const failure = run.signal.aborted ? { outcome: 'retry' as const, reason: 'the run stopped' } : classifyFailure(err);
-    await run.journal(toWrite.map((r) => ({ linkId: r.link.id, outcome: failure.outcome, correlationId, source: r.source, payload: r.payload, request, error: failure.reason })));
+    await journalStoring(run, toWrite, toWrite.map((r) => ({ ...target(r.link), outcome: failure.outcome, correlationId, source: r.source, payload: r.payload, request, error: failure.reason })));
     return inZoho;
   }
-  await run.journal(toWrite.map((record, i) => {
+  await journalStoring(run, toWrite, toWrite.map((record, i) => {
     const result = results[i];
-    const base = { linkId: record.link.id, correlationId, source: record.source, payload: record.payload, request };
+    const base = { ...target(record.link), correlationId, source: record.source, payload: record.payload, request };
     if (result?.ok) {
       inZoho.set(record.link.id, result.id);
       return { ...base, outcome: 'succeeded' as const, zohoId: result.id, syncedValues: record.values, response: { id: result.id, action: result.action } };
@@ -65,4 +65,15 @@ export async function upsertToZoho(run: FlowRun<FlowKey>, module: string, duplic
     return { ...base, outcome: 'dead' as const, response: result ?? null, error };
   }));
   return inZoho;
+}
+
+/** The link an attempt is on; a draft link (see SyncRecordsRepository.linksFor) is stored with it. */
+function target(link: LinkRow): Pick<AttemptRecord, 'linkId' | 'draft'> {
+  return link.draft ? { linkId: link.id, draft: { entity: link.entity, sapKey: link.sapKey, zohoId: link.zohoId } } : { linkId: link.id };
+}
+
+/** Journals the records' attempts; their draft links are stored links from then on. */
+async function journalStoring(run: FlowRun<FlowKey>, records: readonly OutboundRecord[], attempts: AttemptRecord[]): Promise<void> {
+  await run.journal(attempts);
+  for (const record of records) delete record.link.draft;
 }
