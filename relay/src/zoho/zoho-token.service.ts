@@ -14,6 +14,13 @@ const REFRESH_LOCK_CLASS = 7_740_101;
 /** Tokens live 60 minutes; refresh at ~55 so no call carries one that dies in flight. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/**
+ * How long a replica reuses the token it last read before reading the shared row again: a bulk load
+ * makes ~20 calls a second, each of which would otherwise read and decrypt the row. The token then
+ * has at least REFRESH_MARGIN_MS to live, and a 401 renews it at once.
+ */
+const ACCESS_REUSE_MS = 5_000;
+
 export const accessContext = (tenantId: string): string => `zoho-access:${tenantId}`;
 export const refreshContext = (tenantId: string): string => `zoho-refresh:${tenantId}`;
 
@@ -28,6 +35,8 @@ type RefreshOutcome = { kind: 'access'; access: ZohoAccess } | { kind: 'reconnec
 @Injectable()
 export class ZohoTokenService {
   private readonly inFlight = new Map<string, Promise<ZohoAccess>>();
+  /** The token each tenant's calls use now, and until when (performance.now()) it is reused unread. */
+  private readonly recent = new Map<string, { access: ZohoAccess; until: number }>();
   private readonly log: Logger;
 
   constructor(
@@ -42,14 +51,23 @@ export class ZohoTokenService {
 
   /** A token with at least REFRESH_MARGIN_MS to live, refreshed first when needed. */
   async access(tenantId: string): Promise<ZohoAccess> {
+    const recent = this.recent.get(tenantId);
+    if (recent && performance.now() < recent.until) return recent.access;
     const row = await this.db.getRepository(ZohoConnectionEntity).findOneBy({ tenantId });
-    const usable = this.usable(assertConnected(row, tenantId), tenantId);
-    return usable ?? this.refresh(tenantId, undefined);
+    const access = this.usable(assertConnected(row, tenantId), tenantId) ?? (await this.refresh(tenantId, undefined));
+    this.recent.set(tenantId, { access, until: performance.now() + ACCESS_REUSE_MS });
+    return access;
   }
 
   /** Zoho said 401 INVALID_TOKEN to `rejected`: refresh, unless someone already replaced it. */
   renew(tenantId: string, rejected: ZohoAccess): Promise<ZohoAccess> {
+    this.forget(tenantId);
     return this.refresh(tenantId, rejected.accessToken);
+  }
+
+  /** Drops the reused token (disconnect, reconnect): the next call reads the shared row. */
+  forget(tenantId: string): void {
+    this.recent.delete(tenantId);
   }
 
   /** In-process callers share one promise; replicas meet at the advisory lock. */
