@@ -5,12 +5,17 @@
 //      min(SUB_CONCURRENCY, edition concurrency) at once, so ceiling = that x 100 records / 50 ms;
 //  (b) a delta run after 10 customer changes (SAP rows read, seconds);
 //  (c) 100 Zoho POs created one every 100 ms, from creation to the committed SAP PO (p50, p95).
+// The table also says where the CPU went during (a), by process (from /proc), since on a small machine
+// the load is bound by CPU shared among PostgreSQL, the relay, the agent and the simulators.
+// SYNC_BENCH_CUSTOMERS / SYNC_BENCH_POS shrink the data set; SYNC_BENCH_RELAY_CPU_PROF=DIR profiles the relay.
 // Table, then the JSON line last.
+import { availableParallelism } from 'node:os';
 import { editionLimits, SUB_CONCURRENCY } from '@mlc/sim-zoho';
 import { killAll } from '../harness/processes.js';
 import { startSuiteDatabase, stopSuiteDatabase } from '../harness/suite-database.js';
 import { sleep, SyncStack } from '../harness/sync-stack.js';
 import { percentile, table } from './bench-kit.js';
+import { cpuByProcess, cpuSpent } from './cpu-by-process.js';
 
 const CUSTOMERS = Number(process.env['SYNC_BENCH_CUSTOMERS'] ?? 100_000);
 const POS = Number(process.env['SYNC_BENCH_POS'] ?? 100);
@@ -27,7 +32,8 @@ type Json = Record<string, unknown>;
 async function main(): Promise<void> {
   process.env['MLC_E2E_DATABASE_URL'] = await startSuiteDatabase();
   // Only POs are watched: the bench measures SAP -> Zoho, not our own writes echoing back as callbacks.
-  const stack = await SyncStack.start({ customers: CUSTOMERS, vendors: 20, zohoLatencyMs: LATENCY_MS, relayEnv: { ZOHO_WATCH_MODULES: 'Purchase_Orders' } });
+  const cores = availableParallelism();
+  const stack = await SyncStack.start({ customers: CUSTOMERS, vendors: 20, zohoLatencyMs: LATENCY_MS, relayEnv: { ZOHO_WATCH_MODULES: 'Purchase_Orders', ...relayProfiling() } });
   try {
     const complexInFlight = Math.min(SUB_CONCURRENCY, editionLimits('enterprise').concurrency);
     const ceiling = (complexInFlight * BATCH) / (LATENCY_MS / 1000);
@@ -41,6 +47,8 @@ async function main(): Promise<void> {
         ['(a) records/s', initialRate.toFixed(0)],
         [`(a) ceiling records/s (${complexInFlight} complex calls x ${BATCH} / ${LATENCY_MS} ms)`, String(ceiling)],
         ['(a) of ceiling (target >= 80 %)', `${((initialRate / ceiling) * 100).toFixed(1)} %`],
+        ...initial.cpu.map(([kind, seconds]): [string, string] => [`(a) CPU ${kind}`, `${seconds.toFixed(2)} s (${((seconds * 1e6) / CUSTOMERS).toFixed(0)} us/record)`]),
+        [`(a) CPU all, of ${cores} cores x ${initial.seconds.toFixed(2)} s`, cpuShare(initial.cpu, cores, initial.seconds)],
         [`(b) delta after ${CHANGES} changes: SAP rows read (target <= 100)`, String(delta.rows)],
         ['(b) delta seconds (written to Zoho)', `${delta.seconds.toFixed(2)} (${delta.written})`],
         [`(c) ${POS} POs one every ${PO_EVERY_MS} ms, created -> committed in SAP p50 / p95 ms (target p95 <= 2000)`, `${po.p50.toFixed(0)} / ${po.p95.toFixed(0)} (max ${po.max.toFixed(0)}, poll every ${PO_POLL_MS} ms)`],
@@ -64,12 +72,15 @@ async function main(): Promise<void> {
   }
 }
 
-async function initialLoad(stack: SyncStack): Promise<{ seconds: number; accounts: number; sapRows: number }> {
+/** The load, and the CPU each process spent on it (the check that follows is not counted). */
+async function initialLoad(stack: SyncStack): Promise<{ seconds: number; accounts: number; sapRows: number; cpu: Array<[string, number]> }> {
+  const cpuBefore = cpuByProcess();
   const run = await stack.enableFlow(CUSTOMERS_FLOW, { contacts: { enabled: false } }, 3_600_000, 900_000);
+  const cpu = cpuSpent(cpuBefore, cpuByProcess());
   if (run['status'] !== 'succeeded' || Number(run['dead']) > 0) throw new Error(`the initial load did not succeed: ${JSON.stringify(run)}`);
   const accounts = (await stack.zohoRecords('Accounts')).length;
   if (accounts !== CUSTOMERS) throw new Error(`${accounts} Accounts in Zoho, expected ${CUSTOMERS}`);
-  return { seconds: runSeconds(run), accounts, sapRows: Number(run['sapRowsRead']) };
+  return { seconds: runSeconds(run), accounts, sapRows: Number(run['sapRowsRead']), cpu };
 }
 
 async function deltaRun(stack: SyncStack): Promise<{ rows: number; seconds: number; written: number }> {
@@ -119,6 +130,18 @@ async function purchaseOrders(stack: SyncStack): Promise<{ p50: number; p95: num
   await watcher;
   const samples = [...createdAt].map(([ref, at]) => (committedAt.get(ref) as number) - at).sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), max: samples[samples.length - 1] as number };
+}
+
+/** SYNC_BENCH_RELAY_CPU_PROF=DIR: the relay writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+function relayProfiling(): Record<string, string> {
+  const dir = process.env['SYNC_BENCH_RELAY_CPU_PROF'];
+  return dir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}` } : {};
+}
+
+/** All the CPU the load took, and how much of the machine that was (near 100 % = CPU-bound). */
+function cpuShare(cpu: Array<[string, number]>, cores: number, seconds: number): string {
+  const total = cpu.reduce((sum, [, s]) => sum + s, 0);
+  return `${total.toFixed(2)} s (${((total / (cores * seconds)) * 100).toFixed(0)} %; ${((total * 1e6) / CUSTOMERS).toFixed(0)} us/record)`;
 }
 
 function runSeconds(run: Json): number {
