@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import pg from 'pg';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,29 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
     expect(journal.map((j) => j['outcome'])).to.deep.equal(['succeeded', 'succeeded']);
     expect((journal[1]?.['payload'] as Json)['Account_Name']).to.equal('Renamed in SAP GmbH');
     expect(journal[1]?.['correlationId']).to.be.a('string');
+  });
+
+  it('a contact left pending (its write\'s answer lost) goes again with its customer on the next run', async () => {
+    // As if the relay died after Zoho took the Contact but before the link knew: pending, no values.
+    const db = new pg.Client({ connectionString: suiteDatabaseUrl() });
+    await db.connect();
+    try {
+      const updated = await db.query(
+        `UPDATE sync_link SET status = 'pending', synced_values = NULL WHERE tenant_id = $1 AND entity = 'contact' AND ltrim(sap_key, '0') = '500002' RETURNING id`,
+        [stack.tenantId],
+      );
+      expect(updated.rowCount).to.equal(1);
+      const run = await stack.runFlow('sap-customers-to-zoho-accounts');
+      expect(run, JSON.stringify(run)).to.include({ status: 'succeeded', dead: 0 });
+      const link = await db.query(`SELECT status FROM sync_link WHERE id = $1`, [updated.rows[0].id]);
+      expect(link.rows[0]).to.deep.equal({ status: 'synced' });
+      const detail = await stack.api('GET', `/records/${String(updated.rows[0].id)}`);
+      const journal = detail.body['journal'] as Json[];
+      expect(journal.map((j) => j['outcome'])).to.deep.equal(['succeeded', 'succeeded']);
+      expect(journal[1]?.['source']).to.have.nested.property('KNVK.PARNR');
+    } finally {
+      await db.end();
+    }
   });
 
   it('Zoho purchase orders -> SAP: created once, committed, number written back; an unlinked vendor is a dead letter until replayed', async () => {

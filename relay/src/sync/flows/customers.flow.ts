@@ -49,7 +49,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
   private async initialLoad(run: Run): Promise<void> {
     // Taken before reading, so a change made during the load is read again by the first delta.
     const startedAt = await sapNow(run.sap);
-    const extras: CustomerExtras = { terms: await this.terms(run), credit: await this.credit(run), contacts: await this.contacts(run) };
+    const extras = await this.extras(run);
     const inFlight = new Set<Promise<void>>();
     let pending: SapRow[] = [];
     const flush = async (rows: SapRow[]): Promise<void> => {
@@ -98,7 +98,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
   private async pushByKeys(run: Run, kunnrs: readonly string[]): Promise<void> {
     if (kunnrs.length === 0) return;
     const rows = await run.sap.readByKeys({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS }, 'KUNNR', kunnrs);
-    const extras: CustomerExtras = { terms: await this.terms(run, kunnrs), credit: await this.credit(run, kunnrs), contacts: await this.contacts(run, kunnrs) };
+    const extras = await this.extras(run, kunnrs);
     for (let at = 0; at < rows.length; at += ZOHO_BATCH) await this.write(run, rows.slice(at, at + ZOHO_BATCH), extras);
   }
 
@@ -137,6 +137,12 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       return { link: contactLinks[i] as OutboundRecord['link'], source: { KNVK: contact }, values, payload: values };
     });
     for (let at = 0; at < outbound.length; at += ZOHO_BATCH) await upsertToZoho(run, 'Contacts', [keyField], outbound.slice(at, at + ZOHO_BATCH));
+  }
+
+  /** KNB1, KNKK and KNVK read at once (three tables, three calls in flight), for some customers or all. */
+  private async extras(run: Run, kunnrs?: readonly string[]): Promise<CustomerExtras> {
+    const [terms, credit, contacts] = await Promise.all([this.terms(run, kunnrs), this.credit(run, kunnrs), this.contacts(run, kunnrs)]);
+    return { terms, credit, contacts };
   }
 
   private async contacts(run: Run, kunnrs?: readonly string[]): Promise<Map<string, SapRow[]>> {
