@@ -47,6 +47,16 @@ describe('sync schedules and records (real PostgreSQL, real migrations)', () => 
     expect(await flows.saveState(tenantId, 'sap-customers-to-zoho-accounts', 'b', { cursor: 1 })).to.equal(true);
   });
 
+  it('a run that never ended (its lease lapsed, not released) makes its flow due again at once; a released one waits for its schedule', async () => {
+    await flows.update(tenantId, 'sap-customers-to-zoho-accounts', { enabled: true, scheduleMs: 3_600_000 });
+    await flows.update(tenantId, 'sap-vendors-zoho-vendors', { enabled: true, scheduleMs: 3_600_000 });
+    expect(mine(await flows.claimDue('dies', 1, 100))).to.have.length(2);
+    await flows.releaseLease(tenantId, 'sap-vendors-zoho-vendors', 'dies');
+    await new Promise((r) => setTimeout(r, 20));
+    const again = mine(await flows.claimDue('survivor', 15_000, 100));
+    expect(again.map((f) => [f.flowKey, f.leaseOwner])).to.deep.equal([['sap-customers-to-zoho-accounts', 'survivor']]);
+  });
+
   it('never claims a disabled flow', async () => {
     await flows.update(tenantId, 'zoho-invoices-to-sap-gl', { enabled: true });
     await flows.update(tenantId, 'zoho-invoices-to-sap-gl', { enabled: false });

@@ -101,7 +101,8 @@ export class SyncFlowsRepository {
   /**
    * Takes up to `limit` due flows for this replica: due, enabled, and not leased by a live run. The
    * row lock with SKIP LOCKED makes a due flow go to exactly one replica; its next run moves one
-   * schedule on at once, so a crash mid-run is retried on the schedule or when the lease lapses.
+   * schedule on at once. A lease that lapsed with its owner still set is a run that never ended (its
+   * replica died or hung): that flow is due again at once, and a load goes on from its checkpoint.
    */
   async claimDue(replica: string, leaseMs: number, limit: number): Promise<FlowRow[]> {
     const rows = await queryRows<DbRow>(
@@ -110,7 +111,7 @@ export class SyncFlowsRepository {
               next_run_at = now() + make_interval(secs => f.schedule_ms::float8 / 1000), pending_trigger = NULL
         WHERE (f.tenant_id, f.flow_key) IN (
           SELECT tenant_id, flow_key FROM sync_flow
-           WHERE enabled AND next_run_at <= now() AND (lease_until IS NULL OR lease_until < now())
+           WHERE enabled AND (lease_until IS NULL OR lease_until < now()) AND (next_run_at <= now() OR lease_owner IS NOT NULL)
            ORDER BY next_run_at LIMIT $3 FOR UPDATE SKIP LOCKED)
         RETURNING f.*, (SELECT pending_trigger FROM sync_flow o WHERE o.tenant_id = f.tenant_id AND o.flow_key = f.flow_key) AS claimed_trigger`,
       [replica, leaseMs, limit],

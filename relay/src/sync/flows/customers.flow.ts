@@ -4,6 +4,7 @@ import type { CustomersConfig } from '../flow-config.js';
 import type { FlowRun } from '../flow-run.js';
 import type { FlowRunner } from '../flow-runner.js';
 import { changedObjects } from './change-documents.js';
+import { OrderedProgress } from './ordered-progress.js';
 import { sapNow, type SapInstant } from './sap-clock.js';
 import { displayNumber, quote, text } from './sap-values.js';
 import { upsertToZoho, type OutboundRecord } from './zoho-writer.js';
@@ -13,6 +14,8 @@ type Run = FlowRun<'sap-customers-to-zoho-accounts'>;
 const MODULE = 'Accounts';
 const KNA1_FIELDS = ['KUNNR', 'NAME1', 'STRAS', 'ORT01', 'PSTLZ', 'REGIO', 'LAND1', 'TELF1', 'LOEVM'];
 const KNVK_FIELDS = ['PARNR', 'KUNNR', 'NAMEV', 'NAME1', 'TELF1', 'ABTNR', 'PAFKT', 'LOEVM'];
+/** How often a load saves how far it is, so a load cut short (crash, lost lease) goes on from there. */
+const LOAD_CHECKPOINT_MS = 2_000;
 /** Zoho batches written at once during a load; the client's budget still caps concurrency per edition. */
 const WRITES_IN_FLIGHT = 12;
 const ZOHO_BATCH = 100;
@@ -20,6 +23,8 @@ const ZOHO_BATCH = 100;
 interface CustomerState {
   initialDone?: boolean;
   cdhdr?: SapInstant;
+  /** An initial load under way: when it began (the first delta's start) and the KUNNR it is done through. */
+  load?: { startedAt: SapInstant; through?: string };
 }
 
 /** The org-level data of a customer, joined in from KNB1 and KNKK. */
@@ -46,18 +51,48 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     await this.retryUnfinished(run);
   }
 
+  /**
+   * Every customer, in KUNNR order, in batches written concurrently. How far it is done is saved as it
+   * goes, so a load cut short goes on after the last customer done, with the start time it began with.
+   */
   private async initialLoad(run: Run): Promise<void> {
+    const state = run.state as CustomerState;
     // Taken before reading, so a change made during the load is read again by the first delta.
-    const startedAt = await sapNow(run.sap);
+    const load: NonNullable<CustomerState['load']> = state.load ?? { startedAt: await sapNow(run.sap) };
+    if (!state.load) await run.checkpoint({ load });
     const extras = await this.extras(run);
+    const progress = new OrderedProgress(load.through);
+    let savedAt = performance.now();
+    let saving = false;
+    /** Saves how far the load is, at most every LOAD_CHECKPOINT_MS and one save at a time. */
+    const saveProgress = async (): Promise<void> => {
+      if (saving || performance.now() - savedAt < LOAD_CHECKPOINT_MS || progress.through === load.through) return;
+      saving = true;
+      savedAt = performance.now();
+      try {
+        load.through = progress.through;
+        await run.checkpoint({ load });
+      } finally {
+        saving = false;
+      }
+    };
     const inFlight = new Set<Promise<void>>();
     let pending: SapRow[] = [];
     const flush = async (rows: SapRow[]): Promise<void> => {
-      const write = this.write(run, rows, extras).finally(() => inFlight.delete(write));
+      const ticket = progress.begin(text(rows[rows.length - 1], 'KUNNR'));
+      const write = this.write(run, rows, extras)
+        .then(() => {
+          progress.finish(ticket);
+          return saveProgress();
+        })
+        .finally(() => inFlight.delete(write));
       inFlight.add(write);
+      // Its failure (or a lost lease at a save) fails the run through race/all below: it is never unhandled.
+      write.catch(() => undefined);
       if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
     };
-    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: 5_000 })) {
+    const where = load.through ? `KUNNR > ${quote(load.through)}` : undefined;
+    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: 5_000, ...(where ? { where } : {}) })) {
       pending.push(...batch);
       while (pending.length >= ZOHO_BATCH) {
         await flush(pending.slice(0, ZOHO_BATCH));
@@ -68,7 +103,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     if (pending.length > 0) await flush(pending);
     await Promise.all(inFlight);
     if (run.signal.aborted) return;
-    await run.checkpoint({ initialDone: true, cdhdr: startedAt });
+    await run.checkpoint({ initialDone: true, cdhdr: load.startedAt, load: undefined });
   }
 
   private async delta(run: Run, since: SapInstant): Promise<void> {
