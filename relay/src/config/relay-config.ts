@@ -28,6 +28,7 @@ const envSchema = z.object({
   RELAY_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_LIMITS.maxInFlight),
   RELAY_STREAM_WINDOW_BYTES: z.coerce.number().int().min(64 * 1024).default(DEFAULT_LIMITS.streamWindowBytes),
   RELAY_REPLICA_STALE_MS: positiveMs.default(10_000),
+  RELAY_JOURNAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RELAY_TLS_CERT_FILE: z.string().optional(),
   RELAY_TLS_KEY_FILE: z.string().optional(),
   RELAY_INSECURE_PLAINTEXT: flag,
@@ -56,6 +57,8 @@ export interface RelayConfig {
   maxInFlight: number;
   streamWindowBytes: number;
   replicaStaleMs: number;
+  /** Journal entries older than this are deleted, except each record's latest. */
+  journalRetentionDays: number;
   tls: TlsFiles | undefined;
   /** Bootstrap operator credential for the admin API; none means the admin API is closed. */
   adminToken: string | undefined;
@@ -111,6 +114,7 @@ export function loadRelayConfig(env: NodeJS.ProcessEnv = process.env): RelayConf
     maxInFlight: e.RELAY_MAX_IN_FLIGHT,
     streamWindowBytes: e.RELAY_STREAM_WINDOW_BYTES,
     replicaStaleMs: e.RELAY_REPLICA_STALE_MS,
+    journalRetentionDays: e.RELAY_JOURNAL_RETENTION_DAYS,
     tls,
     adminToken,
     logLevel: e.LOG_LEVEL,

@@ -113,4 +113,20 @@ describe('sync schedules and records (real PostgreSQL, real migrations)', () => 
     const [again] = await records.linksFor(tenantId, 'customer', flow, 'sap', ['0000100002']);
     expect([again?.id, again?.draft]).to.deep.equal([draft?.id, undefined]);
   });
+
+  it('prunes journal entries older than the retention, oldest first, but keeps every record\'s latest', async () => {
+    const flow = 'sap-customers-to-zoho-accounts';
+    const [changed, once] = await records.ensureLinks(tenantId, 'customer', flow, 'sap', ['0000200001', '0000200002']);
+    const attempt = (linkId: string) => records.recordAttempts(tenantId, flow, null, [{ linkId, outcome: 'succeeded', correlationId: randomUUID() }]);
+    for (let i = 0; i < 3; i += 1) await attempt(String(changed?.id));
+    await attempt(String(once?.id));
+    // All but the changed record's newest entry are 100 days old.
+    const [newest] = await records.journal(tenantId, String(changed?.id)).then((entries) => entries.slice(-1));
+    await db.query(`UPDATE sync_journal SET created_at = now() - interval '100 days' WHERE link_id = ANY($1::uuid[]) AND id <> $2`, [[changed?.id, once?.id], newest?.id]);
+    let deleted = 0;
+    for (let batch = await records.pruneJournal(90, 1_000); batch > 0; batch = await records.pruneJournal(90, 1_000)) deleted += batch;
+    expect((await records.journal(tenantId, String(changed?.id))).map((j) => j.id)).to.deep.equal([newest?.id]);
+    expect(await records.journal(tenantId, String(once?.id))).to.have.length(1);
+    expect(deleted).to.be.at.least(2);
+  });
 });

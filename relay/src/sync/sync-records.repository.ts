@@ -166,6 +166,29 @@ export class SyncRecordsRepository {
     if (onStored.length > 0) await this.db.query(UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onStored), runId]);
   }
 
+  /**
+   * Deletes up to `limit` journal entries (of every tenant) older than `days`, oldest first, but never
+   * a record's latest entry, so each record still shows how it last went. Returns how many went; one
+   * replica at a time (a transaction-level advisory lock; the others return 0).
+   */
+  async pruneJournal(days: number, limit: number): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const [lock] = (await manager.query(`SELECT pg_try_advisory_xact_lock($1, 0) AS locked`, [JOURNAL_PRUNE_LOCK_CLASS])) as Array<{ locked: boolean }>;
+      if (!lock?.locked) return 0;
+      const deleted = await queryRows<{ id: string }>(
+        manager,
+        `DELETE FROM sync_journal WHERE id IN (
+           SELECT j.id FROM sync_journal j
+            WHERE j.created_at < now() - make_interval(days => $1)
+              AND EXISTS (SELECT 1 FROM sync_journal later WHERE later.link_id = j.link_id AND later.id > j.id)
+            ORDER BY j.id LIMIT $2)
+         RETURNING id`,
+        [days, limit],
+      );
+      return deleted.length;
+    });
+  }
+
   /** Records whose key in any system contains `query` (SAP number, Zoho id), newest first. */
   async search(tenantId: string, options: { query?: string; status?: LinkStatus; flowKey?: FlowKey; limit: number }): Promise<LinkRow[]> {
     const pattern = options.query ? `%${options.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
@@ -208,6 +231,9 @@ export class SyncRecordsRepository {
 }
 
 type DbRow = Record<string, unknown>;
+
+/** pg_try_advisory_xact_lock(class, 0): one replica prunes the journal at a time. */
+const JOURNAL_PRUNE_LOCK_CLASS = 7_740_201;
 
 /**
  * Attempts as two JSON parameters: the rows, and the distinct request summaries they point to (a

@@ -5,6 +5,7 @@ import { TunnelModule } from '../tunnel/tunnel.module.js';
 import { ZohoModule } from '../zoho/zoho.module.js';
 import { ZohoRecordStore } from '../zoho/zoho-record-store.service.js';
 import { FlowRunners } from './flow-runners.js';
+import { JournalRetentionService } from './journal-retention.service.js';
 import { CustomersFlow } from './flows/customers.flow.js';
 import { InvoicesFlow } from './flows/invoices.flow.js';
 import { PurchaseOrdersFlow } from './flows/purchase-orders.flow.js';
@@ -29,7 +30,7 @@ import { ZohoInboxRepository } from './zoho-inbox.repository.js';
   imports: [TunnelModule, ZohoModule],
   providers: [
     AdminTokenGuard, SapCommands, SyncFlowsRepository, SyncRecordsRepository, ZohoInboxRepository, ZohoPoller,
-    CustomersFlow, VendorsFlow, PurchaseOrdersFlow, InvoicesFlow, ReferenceDataFlow, FlowRunners, SyncSchedulerService, SyncService,
+    CustomersFlow, VendorsFlow, PurchaseOrdersFlow, InvoicesFlow, ReferenceDataFlow, FlowRunners, SyncSchedulerService, SyncService, JournalRetentionService,
     { provide: SYNC_KICK, useExisting: SyncSchedulerService },
     X3Commands, X3Sites, FlowAvailability, X3CustomersFlow, X3DealsFlow, X3SalesOrdersFlow,
   ],
