@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { TunnelError, type ResultBody } from '@mlc/tunnel';
-import pRetry from 'p-retry';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentChannel, type AgentCallOptions } from '../tunnel/agent-channel.service.js';
+import { agentOf, expectBody, withCommandRetry, type AgentRef } from '../tunnel/agent-command-retry.js';
 
-/** An agent id, or how to find one: asked again before every attempt, so a retry can fail over. */
-export type AgentRef = string | (() => Promise<string>);
+export type { AgentRef };
 
 export interface X3CallOptions extends AgentCallOptions {
   /** Retries of a retryable failure (no web-service pool, volume throttling, a lock, the tunnel down); business errors never retry. Default 4. */
@@ -45,7 +42,7 @@ export class X3Commands {
 
   async graphql<T = unknown>(agent: AgentRef, profile: string, query: string, variables?: Record<string, unknown>, options: X3CallOptions = {}): Promise<X3GraphqlResult<T>> {
     const body = { profile, query, variables_json: variables ? JSON.stringify(variables) : '', operation_name: '' };
-    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'x3_graphql', x3_graphql: body }, options)), 'x3_graphql');
+    const result = expectBody(await withCommandRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'x3_graphql', x3_graphql: body }, options)), 'x3_graphql');
     return { data: JSON.parse(result.x3_graphql.data_json) as T, diagnoses: JSON.parse(result.x3_graphql.diagnoses_json || '[]') as X3GraphqlResult<T>['diagnoses'] };
   }
 
@@ -81,37 +78,15 @@ export class X3Commands {
 
   private async get(agent: AgentRef, profile: string, path: string, options: X3CallOptions): Promise<{ status: number; body: Buffer }> {
     const body = { profile, method: 'GET', path, headers: {}, body: Buffer.alloc(0) };
-    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'http_request', http_request: body }, options)), 'http_response');
+    const result = expectBody(await withCommandRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'http_request', http_request: body }, options)), 'http_response');
     return { status: result.http_response.status, body: result.http_response.body };
   }
 
-  private withRetry<T>(options: X3CallOptions, attempt: () => Promise<T>): Promise<T> {
-    return pRetry(attempt, {
-      retries: options.retries ?? 4,
-      factor: 2,
-      minTimeout: options.minBackoffMs ?? 500,
-      maxTimeout: 30_000,
-      randomize: true,
-      signal: options.signal,
-      shouldRetry: ({ error }) => error instanceof TunnelError && error.retryable,
-      // Honour the agent's retry-after when it asks for more than our backoff (not after the last attempt).
-      onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
-        if (retriesLeft > 0 && error instanceof TunnelError && error.retryable && error.retryAfterMs > retryDelay) await sleep(error.retryAfterMs - retryDelay);
-      },
-    });
-  }
 }
 
-function agentOf(ref: AgentRef): Promise<string> {
-  return typeof ref === 'string' ? Promise.resolve(ref) : ref();
-}
 
 function pathOf(url: string): string {
   const parsed = new URL(url, 'http://x3.invalid');
   return `${parsed.pathname}${parsed.search}`;
 }
 
-function expectBody<K extends ResultBody['body']>(result: ResultBody, kind: K): Extract<ResultBody, { body: K }> {
-  if (result.body !== kind) throw new TunnelError('PROTOCOL_VIOLATION', `the agent answered ${result.body} to ${kind}`);
-  return result as Extract<ResultBody, { body: K }>;
-}

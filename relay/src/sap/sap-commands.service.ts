@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TunnelError, type ResultBody } from '@mlc/tunnel';
-import pRetry from 'p-retry';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentChannel, type AgentCallOptions } from '../tunnel/agent-channel.service.js';
+import { agentOf, expectBody, withCommandRetry, type AgentRef } from '../tunnel/agent-command-retry.js';
 
 export type RfcParams = Record<string, unknown>;
 
@@ -41,12 +39,8 @@ export interface ReadTableRequest {
 
 export type SapRow = Record<string, string | number | null>;
 
-/** An agent id, or how to find one: asked again before every attempt, so a retry can fail over. */
-export type AgentRef = string | (() => Promise<string>);
+export type { AgentRef };
 
-function agentOf(ref: AgentRef): Promise<string> {
-  return typeof ref === 'string' ? Promise.resolve(ref) : ref();
-}
 
 export interface SapCallOptions extends AgentCallOptions {
   /** Retries of a retryable failure (SAP or the tunnel down); business errors never retry. Default 4. */
@@ -65,7 +59,7 @@ export class SapCommands {
   constructor(private readonly channel: AgentChannel) {}
 
   async rfcCall(agent: AgentRef, profile: string, functionModule: string, params: RfcParams, options: SapCallOptions = {}): Promise<RfcParams> {
-    const result = await this.withRetry(options, async () =>
+    const result = await withCommandRetry(options, async () =>
       this.channel.call(await agentOf(agent), { body: 'rfc_call', rfc_call: { profile, function_module: functionModule, params_json: JSON.stringify(params) } }, options),
     );
     return JSON.parse(expectBody(result, 'rfc_call').rfc_call.result_json) as RfcParams;
@@ -77,7 +71,7 @@ export class SapCommands {
    */
   async rfcTransaction(agent: AgentRef, profile: string, calls: Array<{ functionModule: string; params: RfcParams }>, options: SapCallOptions = {}): Promise<RfcTransactionResult> {
     const body = { profile, calls: calls.map((c) => ({ function_module: c.functionModule, params_json: JSON.stringify(c.params) })) };
-    const result = expectBody(await this.withRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'rfc_transaction', rfc_transaction: body }, options)), 'rfc_transaction');
+    const result = expectBody(await withCommandRetry(options, async () => this.channel.call(await agentOf(agent), { body: 'rfc_transaction', rfc_transaction: body }, options)), 'rfc_transaction');
     return {
       calls: result.rfc_transaction.calls.map((c) => ({ functionModule: c.function_module, exports: JSON.parse(c.exports_json) as RfcParams, returnRows: JSON.parse(c.return_json) as BapiReturnRow[] })),
       commitReturn: JSON.parse(result.rfc_transaction.commit_return_json) as BapiReturnRow[],
@@ -93,7 +87,7 @@ export class SapCommands {
       profile, table: request.table, fields: request.fields ?? [], key_fields: request.keyFields, where: request.where ?? '',
       alpha_fields: request.alphaFields ?? [], max_rows: request.maxRows ?? 0, page_size: request.pageSize ?? 0,
     };
-    const stream = await this.withRetry(options, async () => this.channel.stream(await agentOf(agent), { body: 'rfc_read_table', rfc_read_table: body }, options));
+    const stream = await withCommandRetry(options, async () => this.channel.stream(await agentOf(agent), { body: 'rfc_read_table', rfc_read_table: body }, options));
     let rows = 0;
     for await (const chunk of stream) {
       // The agent sends whole NDJSON lines per chunk: one JSON.parse of the chunk as an array is
@@ -107,24 +101,5 @@ export class SapCommands {
     return { rows };
   }
 
-  private withRetry<T>(options: SapCallOptions, attempt: () => Promise<T>): Promise<T> {
-    return pRetry(attempt, {
-      retries: options.retries ?? 4,
-      factor: 2,
-      minTimeout: options.minBackoffMs ?? 500,
-      maxTimeout: 30_000,
-      randomize: true,
-      signal: options.signal,
-      shouldRetry: ({ error }) => error instanceof TunnelError && error.retryable,
-      // Honour a "retry after" hint from the agent when it asks for more than our backoff.
-      onFailedAttempt: async ({ error, retryDelay }) => {
-        if (error instanceof TunnelError && error.retryable && error.retryAfterMs > retryDelay) await sleep(error.retryAfterMs - retryDelay);
-      },
-    });
-  }
 }
 
-function expectBody<K extends ResultBody['body']>(result: ResultBody, kind: K): Extract<ResultBody, { body: K }> {
-  if (result.body !== kind) throw new TunnelError('PROTOCOL_VIOLATION', `the agent answered ${result.body} to ${kind}`);
-  return result as Extract<ResultBody, { body: K }>;
-}
