@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSimSapEcc, type SimProcess } from '@mlc/sim-sap-ecc';
 import { startSimZoho, type SimZohoServer } from '@mlc/sim-zoho';
 import { enrollAgent, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './processes.js';
+import { FlowStack, sleep } from './flow-stack.js';
 import { freePort } from './ports.js';
 import { addSapProfile } from './sap-profile.js';
 import { createEnrollmentToken, createTenant } from './suite-database.js';
@@ -39,7 +40,7 @@ export interface SyncStackOptions {
  * custom fields the flows use), a relay process connected to Zoho through OAuth, and an enrolled
  * agent with an SAP profile. Each stack has its own tenant.
  */
-export class SyncStack {
+export class SyncStack extends FlowStack {
   private constructor(
     readonly sap: SimProcess,
     readonly zoho: SimZohoServer,
@@ -49,7 +50,9 @@ export class SyncStack {
     readonly agentHome: string,
     readonly relayEnv: Record<string, string>,
     readonly relayPorts: { httpPort: number; grpcPort: number },
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(options: SyncStackOptions = {}): Promise<SyncStack> {
     const sap = await spawnSimSapEcc(['--customers', String(options.customers ?? 200), '--vendors', String(options.vendors ?? 40), '--max-sessions', '20', ...(options.sapArgs ?? [])]);
@@ -121,65 +124,13 @@ export class SyncStack {
     this.agent = await startConnectedAgent(this.agentHome);
   }
 
-  api(method: string, path: string, body?: unknown): ReturnType<RelayProcess['admin']> {
-    return this.relay.admin(method, `/v1/tenants/${this.tenantId}${path}`, body);
-  }
-
-  /** Enables a flow and waits for the first run, which enabling starts. */
-  async enableFlow(flow: string, config: Record<string, unknown> = {}, scheduleMs = 3_600_000, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const before = new Date();
-    const res = await this.api('PATCH', `/flows/${flow}`, { enabled: true, schedule_ms: scheduleMs, config });
-    if (res.status !== 200) throw new Error(`enabling ${flow} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return this.waitForRun(flow, before, timeoutMs);
-  }
-
-  /** Runs a flow now and waits for that run (the first one started after the request) to finish. */
-  async runFlow(flow: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const before = new Date();
-    const res = await this.api('POST', `/flows/${flow}/run`);
-    if (res.status !== 202) throw new Error(`run now of ${flow} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return this.waitForRun(flow, before, timeoutMs);
-  }
-
-  async waitForRun(flow: string, after: Date, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const runs = (await this.api('GET', `/runs?flow=${flow}&limit=5`)).body['runs'] as Array<Record<string, unknown>>;
-      const done = runs.find((run) => new Date(String(run['startedAt'])) >= after && run['status'] !== 'running');
-      if (done) return done;
-      await sleep(100);
-    }
-    throw new Error(`no run of ${flow} finished within ${timeoutMs} ms`);
-  }
-
-  async zohoAdmin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${this.zoho.baseUrl()}/__admin/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  /** Creates a record "in Zoho" as a user would (fires the webhooks); returns its id. */
-  async zohoCreate(module: string, record: Record<string, unknown>): Promise<string> {
-    const res = await this.zohoAdmin('POST', `records/${module}`, record);
-    const item = (res.json['data'] as Array<{ status: string; details: { id: string } }> | undefined)?.[0];
-    if (!item || item.status !== 'success') throw new Error(`creating a Zoho ${module} record failed: ${JSON.stringify(res.json)}`);
-    return item.details.id;
-  }
-
-  async zohoRecords(module: string): Promise<Array<Record<string, unknown>>> {
-    const res = await this.zohoAdmin('GET', `records/${module}`);
-    return (res.json['data'] as Array<Record<string, unknown>> | undefined) ?? [];
-  }
-
   async sapAdmin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
     const response = await fetch(`${this.sap.adminUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return (await response.json()) as Record<string, unknown>;
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep };
 
 /** Polls until `check` returns a value (not undefined/false), or fails naming what it waited for. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {

@@ -4,7 +4,7 @@ import { startSimZoho, type SimZohoServer } from '@mlc/sim-zoho';
 import { enrollAgent, startConnectedAgent, startRelay, type AgentProcess, type RelayProcess } from './processes.js';
 import { freePort } from './ports.js';
 import { createEnrollmentToken, createTenant } from './suite-database.js';
-import { sleep } from './sync-stack.js';
+import { FlowStack } from './flow-stack.js';
 import { addX3Profiles, x3SimArgs } from './x3-profile.js';
 
 const CLIENT = { clientId: '1000.E2ESYNCX3', clientSecret: 'e2e-sync-x3-secret' };
@@ -47,7 +47,7 @@ export interface X3SyncStackOptions {
  * through OAuth, and an enrolled agent with two sage-x3 profiles ("X3-JWT" signs connected-app JWTs,
  * "X3-OAUTH" refreshes 5-minute access tokens). Each stack has its own tenant.
  */
-export class X3SyncStack {
+export class X3SyncStack extends FlowStack {
   private constructor(
     readonly x3: SimSageX3Process,
     readonly zoho: SimZohoServer,
@@ -57,7 +57,14 @@ export class X3SyncStack {
     readonly agentHome: string,
     readonly agentId: string,
     readonly profiles: { jwt: string; oauth: string },
-  ) {}
+  ) {
+    super();
+  }
+
+  /** Flows run on the OAuth profile unless their config names another. */
+  protected override flowDefaults(): Record<string, unknown> {
+    return { x3Profile: this.profiles.oauth };
+  }
 
   static async start(options: X3SyncStackOptions = {}): Promise<X3SyncStack> {
     const x3 = await spawnSimSageX3(x3SimArgs('SEED', ['--customers', String(options.customers ?? 50), '--orders-per-customer', String(options.ordersPerCustomer ?? 0), ...(options.x3Args ?? [])]));
@@ -96,67 +103,6 @@ export class X3SyncStack {
     await this.relay.stop();
     await this.x3.stop();
     await this.zoho.close();
-  }
-
-  api(method: string, path: string, body?: unknown): ReturnType<RelayProcess['admin']> {
-    return this.relay.admin(method, `/v1/tenants/${this.tenantId}${path}`, body);
-  }
-
-  /** Enables a flow (on the OAuth profile unless the config names one) and waits for its first run. */
-  async enableFlow(flow: string, config: Record<string, unknown> = {}, scheduleMs = 3_600_000, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const before = new Date();
-    const res = await this.api('PATCH', `/flows/${flow}`, { enabled: true, schedule_ms: scheduleMs, config: { x3Profile: this.profiles.oauth, ...config } });
-    if (res.status !== 200) throw new Error(`enabling ${flow} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return this.waitForRun(flow, before, timeoutMs);
-  }
-
-  async runFlow(flow: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const before = new Date();
-    const res = await this.api('POST', `/flows/${flow}/run`);
-    if (res.status !== 202) throw new Error(`run now of ${flow} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return this.waitForRun(flow, before, timeoutMs);
-  }
-
-  async waitForRun(flow: string, after: Date, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const runs = (await this.api('GET', `/runs?flow=${flow}&limit=5`)).body['runs'] as Array<Record<string, unknown>>;
-      const done = runs.find((run) => new Date(String(run['startedAt'])) >= after && run['status'] !== 'running');
-      if (done) return done;
-      await sleep(100);
-    }
-    throw new Error(`no run of ${flow} finished within ${timeoutMs} ms`);
-  }
-
-  /** Finished runs of a flow started at or after `after`. */
-  async runsSince(flow: string, after: Date): Promise<Array<Record<string, unknown>>> {
-    const runs = (await this.api('GET', `/runs?flow=${flow}&limit=50`)).body['runs'] as Array<Record<string, unknown>>;
-    return runs.filter((run) => new Date(String(run['startedAt'])) >= after && run['status'] !== 'running');
-  }
-
-  async zohoAdmin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const response = await fetch(`${this.zoho.baseUrl()}/__admin/${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  }
-
-  /** Creates a record "in Zoho" as a user would (fires the webhooks); returns its id. */
-  async zohoCreate(module: string, record: Record<string, unknown>): Promise<string> {
-    const res = await this.zohoAdmin('POST', `records/${module}`, record);
-    const item = (res.json['data'] as Array<{ status: string; details: { id: string } }> | undefined)?.[0];
-    if (!item || item.status !== 'success') throw new Error(`creating a Zoho ${module} record failed: ${JSON.stringify(res.json)}`);
-    return item.details.id;
-  }
-
-  /** Edits a record "in Zoho" as a user would. */
-  async zohoEdit(module: string, id: string, change: Record<string, unknown>): Promise<void> {
-    const res = await this.zohoAdmin('PATCH', `records/${module}/${id}`, change);
-    if (res.status !== 200) throw new Error(`editing Zoho ${module} ${id} failed: ${JSON.stringify(res.json)}`);
-  }
-
-  async zohoRecords(module: string): Promise<Array<Record<string, unknown>>> {
-    const res = await this.zohoAdmin('GET', `records/${module}`);
-    return (res.json['data'] as Array<Record<string, unknown>> | undefined) ?? [];
   }
 
   /** X3 GraphQL as the sync's own X3 user would see it, straight from the simulator (test assertions only). */
