@@ -26,6 +26,9 @@ export function classifyFailure(err: unknown): Failure {
     // A lost commit answer is "not retryable" for a blind retry, but every flow that writes SAP
     // looks the document up by its reference before it tries again: for the engine it is a retry.
     if (err.retryable || err.detail['outcome'] === 'unknown') return { outcome: 'retry', reason: `${err.code}: ${err.message}` };
+    // An object locked by another session (ME 006 "User X already processing vendor Y") clears when
+    // that session ends: a person has nothing to fix, so it waits and goes again.
+    if (err.code === 'BUSINESS_ERROR' && isLockConflict(err)) return { outcome: 'retry', reason: `SAP object locked, trying again later: ${err.message}` };
     return { outcome: 'dead', reason: tunnelReason(err) };
   }
   if (err instanceof ZohoApiError) {
@@ -39,6 +42,25 @@ export function classifyFailure(err: unknown): Failure {
   }
   if (err instanceof DomainError) return { outcome: 'dead', reason: err.message };
   return { outcome: 'dead', reason: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+/** SAP's lock messages: ME 006 for purchasing documents and vendors; the text for the others. */
+const LOCK_TEXT = /already processing|is locked by|currently locked/i;
+
+function isLockConflict(err: TunnelError): boolean {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(err.detail['return'] ?? 'null');
+  } catch {
+    rows = null;
+  }
+  // Without the RETURN rows, the message lists the failures as "E ME 006: text".
+  if (!Array.isArray(rows)) return /\b[EA] ME 006:/.test(err.message) || LOCK_TEXT.test(err.message);
+  return rows.some((row: Record<string, unknown>) => {
+    if (!['E', 'A'].includes(String(row['TYPE'] ?? '').trim())) return false;
+    const id = `${String(row['ID'] ?? '').trim()} ${String(row['NUMBER'] ?? '').trim()}`;
+    return id === 'ME 006' || LOCK_TEXT.test(String(row['MESSAGE'] ?? ''));
+  });
 }
 
 function tunnelReason(err: TunnelError): string {
