@@ -15,6 +15,12 @@ const erpTarget = {
   sapProfile: z.string().min(1).max(100).default('ECS-100'),
 };
 
+/**
+ * Zoho records made before a flow fed by Zoho was first run: `skip` (the default: enabling "POs to SAP"
+ * must not post years of old POs) or `import` them too.
+ */
+const existingRecords = z.enum(['skip', 'import']).default('skip');
+
 /** How often a flow fed by Zoho also polls it by Modified_Time (webhooks wake it at once in between). */
 const zohoPollMs = z.number().int().min(10_000).max(86_400_000).default(300_000);
 
@@ -90,6 +96,7 @@ const purchaseOrdersConfig = z.object({
   writeBackField: zohoField.default('PO_Number'),
   /** Zoho statuses that are sent to SAP; empty = every PO. */
   statuses: z.array(z.string().min(1)).default([]),
+  existingRecords,
 }).strict();
 
 const invoicesConfig = z.object({
@@ -106,6 +113,7 @@ const invoicesConfig = z.object({
   zohoPollMs,
   writeBackField: zohoField.default('SAP_Document_Number'),
   statuses: z.array(z.string().min(1)).default([]),
+  existingRecords,
 }).strict();
 
 const referenceDataConfig = z.object({

@@ -7,6 +7,7 @@ import { RecordRejected } from '../record-failure.js';
 import { ZohoInboxRepository } from '../zoho-inbox.repository.js';
 import { lookupOf, purchaseOrderParams } from './purchase-order.mapping.js';
 import { quote, zohoShortKey } from './sap-values.js';
+import { madeSince, newRecordsFrom } from './new-records.js';
 import { ZohoPoller } from './zoho-poller.js';
 
 type Run = FlowRun<'zoho-purchase-orders-to-sap'>;
@@ -38,7 +39,8 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
    * from webhooks; waiting per batch made each one queue behind the batch in front of it).
    */
   async run(run: Run): Promise<void> {
-    await this.poller.poll(run, MODULE);
+    const from = await newRecordsFrom(run);
+    await this.poller.poll(run, MODULE, from);
     const seen = new Set<string>();
     const inFlight = new Set<Promise<void>>();
     // Only the journal itself failing (the database gone) lands here: the run fails, as it did per batch.
@@ -52,7 +54,7 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
         continue;
       }
       for (const r of batch) seen.add(r.id);
-      const wanted = batch.filter((r) => statusWanted(run, r.data));
+      const wanted = batch.filter((r) => statusWanted(run, r.data) && madeSince(r.data, from));
       const links = await run.records.ensureLinks(run.tenantId, 'purchase_order', run.flowKey, 'zoho', wanted.map((r) => r.id));
       for (const [i, record] of wanted.entries()) {
         const link = links[i];

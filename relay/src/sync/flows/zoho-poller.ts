@@ -15,13 +15,14 @@ const OVERLAP_MS = 60_000;
 export class ZohoPoller {
   constructor(private readonly store: ZohoRecordStore) {}
 
-  async poll(run: FlowRun<FlowKey>, module: string): Promise<number> {
+  /** `notBefore` (ms): where a first poll starts, instead of every record of the module. */
+  async poll(run: FlowRun<FlowKey>, module: string, notBefore?: number): Promise<number> {
     const config = run.config as { zohoPollMs?: number };
     const stateKey = `zohoPoll:${module}`;
     const last = (run.state[stateKey] ?? {}) as { polledAt?: number; watermark?: number };
     if (!config.zohoPollMs || (last.polledAt && Date.now() - last.polledAt < config.zohoPollMs)) return 0;
     const { records } = await run.zoho();
-    const since = last.watermark ? new Date(last.watermark - OVERLAP_MS) : undefined;
+    const since = last.watermark ? new Date(last.watermark - OVERLAP_MS) : notBefore !== undefined ? new Date(notBefore) : undefined;
     let watermark = last.watermark ?? 0;
     let stored = 0;
     for await (const page of records.list(module, { fields: ['Modified_Time'], sortBy: 'Modified_Time', sortOrder: 'asc', modifiedSince: since })) {
