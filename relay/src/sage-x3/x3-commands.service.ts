@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AgentChannel, type AgentCallOptions } from '../tunnel/agent-channel.service.js';
-import { agentOf, expectBody, withCommandRetry, type AgentRef } from '../tunnel/agent-command-retry.js';
+import { agentOf, expectBody, withCommandRetry, type AgentRef, type CommandRetryOptions } from '../tunnel/agent-command-retry.js';
 
 export type { AgentRef };
 
-export interface X3CallOptions extends AgentCallOptions {
-  /** Retries of a retryable failure (no web-service pool, volume throttling, a lock, the tunnel down); business errors never retry. Default 4. */
-  retries?: number;
-  /** First backoff in ms (then doubling, with jitter). Default 500. */
-  minBackoffMs?: number;
-}
+/** A call's deadline and signal, and how it is retried (see withCommandRetry). */
+export interface X3CallOptions extends AgentCallOptions, CommandRetryOptions {}
 
 export interface X3GraphqlResult<T> {
   data: T;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AgentChannel, type AgentCallOptions } from '../tunnel/agent-channel.service.js';
-import { agentOf, expectBody, withCommandRetry, type AgentRef } from '../tunnel/agent-command-retry.js';
+import { agentOf, expectBody, withCommandRetry, type AgentRef, type CommandRetryOptions } from '../tunnel/agent-command-retry.js';
 
 export type RfcParams = Record<string, unknown>;
 
@@ -42,12 +42,8 @@ export type SapRow = Record<string, string | number | null>;
 export type { AgentRef };
 
 
-export interface SapCallOptions extends AgentCallOptions {
-  /** Retries of a retryable failure (SAP or the tunnel down); business errors never retry. Default 4. */
-  retries?: number;
-  /** First backoff in ms (then doubling, with jitter). Default 500. */
-  minBackoffMs?: number;
-}
+/** A call's deadline and signal, and how it is retried (see withCommandRetry). */
+export interface SapCallOptions extends AgentCallOptions, CommandRetryOptions {}
 
 /**
  * The relay's typed way to run RFC work on an agent's SAP profile. Retryable failures (system or

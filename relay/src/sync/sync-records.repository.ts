@@ -72,16 +72,15 @@ export class SyncRecordsRepository {
   /** The links for these keys of one side, created (pending) where missing; in input order. */
   async ensureLinks(tenantId: string, entity: LinkEntity, flowKey: FlowKey, side: 'sap' | 'zoho', keys: readonly string[]): Promise<LinkRow[]> {
     if (keys.length === 0) return [];
-    const column = side === 'sap' ? 'sap_key' : 'zoho_id';
+    const column = keyColumn(side);
     await this.db.query(
       `INSERT INTO sync_link (tenant_id, entity, flow_key, ${column}, status)
        SELECT $1, $2, $3, k, 'pending' FROM unnest($4::text[]) AS k
        ON CONFLICT (tenant_id, entity, ${column}) WHERE ${column} IS NOT NULL DO NOTHING`,
       [tenantId, entity, flowKey, keys],
     );
-    const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND ${column} = ANY($3::text[])`, [tenantId, entity, keys]);
-    const byKey = new Map(rows.map((row) => [row[column] as string, toLink(row)]));
-    return keys.map((key) => byKey.get(key) as LinkRow);
+    const stored = await this.storedLinks(tenantId, entity, side, keys);
+    return keys.map((key) => stored.get(key) as LinkRow);
   }
 
   /**
@@ -92,10 +91,15 @@ export class SyncRecordsRepository {
    */
   async linksFor(tenantId: string, entity: LinkEntity, flowKey: FlowKey, side: 'sap' | 'zoho', keys: readonly string[]): Promise<LinkRow[]> {
     if (keys.length === 0) return [];
-    const column = side === 'sap' ? 'sap_key' : 'zoho_id';
+    const stored = await this.storedLinks(tenantId, entity, side, keys);
+    return keys.map((key) => stored.get(key) ?? draftLink(tenantId, entity, flowKey, side === 'sap' ? { sapKey: key } : { zohoId: key }));
+  }
+
+  /** The stored links among these keys of one side, by key. */
+  private async storedLinks(tenantId: string, entity: LinkEntity, side: 'sap' | 'zoho', keys: readonly string[]): Promise<Map<string, LinkRow>> {
+    const column = keyColumn(side);
     const rows = await queryRows<DbRow>(this.db, `SELECT * FROM sync_link WHERE tenant_id = $1 AND entity = $2 AND ${column} = ANY($3::text[])`, [tenantId, entity, keys]);
-    const byKey = new Map(rows.map((row) => [row[column] as string, toLink(row)]));
-    return keys.map((key) => byKey.get(key) ?? draftLink(tenantId, entity, flowKey, side === 'sap' ? { sapKey: key } : { zohoId: key }));
+    return new Map(rows.map((row) => [row[column] as string, toLink(row)]));
   }
 
   async findBySap(tenantId: string, entity: LinkEntity, sapKey: string): Promise<LinkRow | undefined> {
@@ -231,6 +235,10 @@ export class SyncRecordsRepository {
 }
 
 type DbRow = Record<string, unknown>;
+
+function keyColumn(side: 'sap' | 'zoho'): 'sap_key' | 'zoho_id' {
+  return side === 'sap' ? 'sap_key' : 'zoho_id';
+}
 
 /** pg_try_advisory_xact_lock(class, 0): one replica prunes the journal at a time. */
 const JOURNAL_PRUNE_LOCK_CLASS = 7_740_201;

@@ -7,7 +7,7 @@ import { ZohoInboxRepository } from '../zoho-inbox.repository.js';
 import { invoiceDocumentParams } from './invoice.mapping.js';
 import { lookupOf } from './purchase-order.mapping.js';
 import { quote, zohoShortKey } from './sap-values.js';
-import { madeSince, newRecordsFrom } from './new-records.js';
+import { newRecordsFrom, takesRecord } from './new-records.js';
 import { ZohoPoller } from './zoho-poller.js';
 
 type Run = FlowRun<'zoho-invoices-to-sap-gl'>;
@@ -36,7 +36,7 @@ export class InvoicesFlow implements FlowRunner<'zoho-invoices-to-sap-gl'> {
       const batch = await this.inbox.unfinished(run.tenantId, MODULE, 'invoice', BATCH, seen);
       if (batch.length === 0 || run.signal.aborted) return;
       seen.push(...batch.map((r) => r.id));
-      const wanted = batch.filter((r) => (run.config.statuses.length === 0 || run.config.statuses.includes(String(r.data['Status'] ?? ''))) && madeSince(r.data, from));
+      const wanted = batch.filter((r) => takesRecord(r.data, run.config.statuses, from));
       const links = await run.records.ensureLinks(run.tenantId, 'invoice', run.flowKey, 'zoho', wanted.map((r) => r.id));
       for (const [i, record] of wanted.entries()) {
         const link = links[i];

@@ -25,3 +25,8 @@ export function madeSince(record: ZohoRecord, from: number | undefined): boolean
   const created = Date.parse(String(record['Created_Time'] ?? ''));
   return !Number.isFinite(created) || created >= from;
 }
+
+/** Whether a flow fed by Zoho takes a record: its status is one of `statuses` (none = any) and it is new enough. */
+export function takesRecord(record: ZohoRecord, statuses: readonly string[], from: number | undefined): boolean {
+  return (statuses.length === 0 || statuses.includes(String(record['Status'] ?? ''))) && madeSince(record, from);
+}

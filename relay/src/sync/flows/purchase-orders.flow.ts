@@ -7,7 +7,7 @@ import { RecordRejected } from '../record-failure.js';
 import { ZohoInboxRepository } from '../zoho-inbox.repository.js';
 import { lookupOf, purchaseOrderParams } from './purchase-order.mapping.js';
 import { quote, zohoShortKey } from './sap-values.js';
-import { madeSince, newRecordsFrom } from './new-records.js';
+import { newRecordsFrom, takesRecord } from './new-records.js';
 import { ZohoPoller } from './zoho-poller.js';
 
 type Run = FlowRun<'zoho-purchase-orders-to-sap'>;
@@ -54,7 +54,7 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
         continue;
       }
       for (const r of batch) seen.add(r.id);
-      const wanted = batch.filter((r) => statusWanted(run, r.data) && madeSince(r.data, from));
+      const wanted = batch.filter((r) => takesRecord(r.data, run.config.statuses, from));
       const links = await run.records.ensureLinks(run.tenantId, 'purchase_order', run.flowKey, 'zoho', wanted.map((r) => r.id));
       for (const [i, record] of wanted.entries()) {
         const link = links[i];
@@ -114,9 +114,4 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
     }
     return link.sapKey;
   }
-}
-
-function statusWanted(run: Run, po: ZohoRecord): boolean {
-  const statuses = run.config.statuses;
-  return statuses.length === 0 || statuses.includes(String(po['Status'] ?? ''));
 }
