@@ -41,7 +41,8 @@ describe('sync flows: Sage X3 <-> Zoho CRM through relay and agent', () => {
       const after = await stack.zohoRecords('Accounts');
       expect(byCode(after, 'C000003')).to.include({ Account_Name: 'Renamed in X3 SA' });
       expect(byCode(after, 'C000004')).to.include({ X3_Credit_Limit: 777_000 });
-      expect(await outcomesOf(stack, 'C000003')).to.deep.equal(['succeeded', 'succeeded']);
+      // Our write to Zoho may come back by webhook before this check: that echo is journaled as skipped, never written.
+      expect((await outcomesOf(stack, 'C000003')).filter((o) => o !== 'skipped')).to.deep.equal(['succeeded', 'succeeded']);
       expect(await outcomesOf(stack, 'C000008')).to.deep.equal(['succeeded']);
 
       // A Zoho user renames an Account (the webhook wakes the flow) and adds a new one.
