@@ -1,5 +1,6 @@
 import { AGENT_NODE_FLAGS } from '@mlc/agent';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,19 @@ export function takeProcessTails(lines = 25): string {
   return report;
 }
 
+/**
+ * With E2E_LOG_DIR set, every process's whole output also goes to a file there (one per process),
+ * for a failure that the last lines of the report do not explain.
+ */
+function keepOutput(child: ChildProcess, name: string): void {
+  const dir = process.env['E2E_LOG_DIR'];
+  if (!dir) return;
+  const file = createWriteStream(join(dir, `${name.replace(/[^\w.-]+/g, '_')}-${child.pid}.log`));
+  child.stdout?.pipe(file, { end: false });
+  child.stderr?.pipe(file, { end: false });
+  child.once('exit', () => setTimeout(() => file.end(), 100));
+}
+
 class ManagedProcess {
   readonly logs = new LogLines();
   readonly stderr = new LogLines();
@@ -43,6 +57,7 @@ class ManagedProcess {
     startedInTest.push({ name: `${name} pid ${child.pid}`, logs: this.logs, stderr: this.stderr, child });
     if (child.stdout) this.logs.attach(child.stdout);
     if (child.stderr) this.stderr.attach(child.stderr);
+    keepOutput(child, name);
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
         running.delete(child);

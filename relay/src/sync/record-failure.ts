@@ -47,7 +47,8 @@ export function classifyFailure(err: unknown): Failure {
 /** SAP's lock messages: ME 006 for purchasing documents and vendors; the text for the others. */
 const LOCK_TEXT = /already processing|is locked by|currently locked/i;
 
-function isLockConflict(err: TunnelError): boolean {
+/** Whether an SAP business error is only another session holding the object (it clears by itself). */
+export function isLockConflict(err: TunnelError): boolean {
   let rows: unknown;
   try {
     rows = JSON.parse(err.detail['return'] ?? 'null');

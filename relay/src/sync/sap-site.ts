@@ -1,7 +1,7 @@
 import { TunnelError } from '@mlc/tunnel';
 import type { AgentChannel } from '../tunnel/agent-channel.service.js';
 import type { ReadTableRequest, RfcParams, RfcTransactionResult, SapCommands, SapRow } from '../sap/sap-commands.service.js';
-import { RecordRejected } from './record-failure.js';
+import { isLockConflict, RecordRejected } from './record-failure.js';
 
 export interface SapSiteOptions {
   readonly tenantId: string;
@@ -38,13 +38,14 @@ export class SapSite {
 
   /**
    * A writing LUW, never retried here: a retry needs the caller's lookup first (did the last try
-   * commit?). A RETURN of type E/A (rolled back by the agent) is the record's fault: RecordRejected.
+   * commit?). A RETURN of type E/A (rolled back by the agent) is the record's fault: RecordRejected,
+   * except an object another session holds (ME 006), which stays a retryable SAP error.
    */
   async transaction(calls: Array<{ functionModule: string; params: RfcParams }>, correlationId: string): Promise<RfcTransactionResult> {
     try {
       return await this.commands.rfcTransaction(this.agent, this.options.profile, calls, { ...this.callOptions(0), correlationId });
     } catch (err) {
-      if (err instanceof TunnelError && err.code === 'BUSINESS_ERROR') {
+      if (err instanceof TunnelError && err.code === 'BUSINESS_ERROR' && !isLockConflict(err)) {
         throw new RecordRejected(`SAP refused it: ${err.message}`, { return: parseReturn(err.detail['return']) });
       }
       throw err;
