@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUIDv7 } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -151,7 +151,7 @@ export class SyncRecordsRepository {
       );
       const zohoId = rows[0]?.zoho_id;
       if (!zohoId) return;
-      // The journal first: deleting the link would take its entries with it.
+      // The journal first: its entries now belong to the link that stays (nothing else points at this one).
       await manager.query(`UPDATE sync_journal SET link_id = $3 WHERE tenant_id = $1 AND link_id = $2`, [tenantId, zohoOnlyId, targetId]);
       await manager.query(`DELETE FROM sync_link WHERE tenant_id = $1 AND id = $2`, [tenantId, zohoOnlyId]);
       await manager.query(`UPDATE sync_link SET zoho_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND zoho_id IS NULL`, [tenantId, targetId, zohoId]);
@@ -270,9 +270,9 @@ function attemptInput(attempts: readonly AttemptRecord[]): [string, string] {
 
 const ATTEMPT_INPUT = `
   input AS (
-    SELECT x.*, CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END AS agreed, $4::jsonb -> x.request_at AS request
-      FROM jsonb_to_recordset($3::jsonb) AS x(link_id uuid, entity text, outcome text, correlation_id uuid, sap_key text, zoho_id text,
-        synced_values jsonb, values_are_payload boolean, source jsonb, payload jsonb, request_at integer, response jsonb, error text))`;
+    SELECT x.*, (CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END)::jsonb AS agreed, $4::json -> x.request_at AS request
+      FROM json_to_recordset($3::json) AS x(link_id uuid, entity text, outcome text, correlation_id uuid, sap_key text, zoho_id text,
+        synced_values json, values_are_payload boolean, source json, payload json, request_at integer, response json, error text))`;
 
 const IS_OK = `i.outcome IN ('succeeded', 'skipped')`;
 const LINK_STATUS = `CASE i.outcome WHEN 'retry' THEN 'pending' WHEN 'dead' THEN 'dead' ELSE 'synced' END`;
@@ -312,9 +312,10 @@ const UPDATE_LINKS_WITH_ATTEMPTS = `
   SELECT $1, i.link_id, $5::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
     FROM input i JOIN prior p ON p.id = i.link_id JOIN changed c ON c.id = i.link_id`;
 
+/** Draft ids are time-ordered (UUIDv7): a bulk load appends to the link's indexes instead of writing random pages. */
 function draftLink(tenantId: string, entity: LinkEntity, flowKey: FlowKey, keys: { sapKey?: string; zohoId?: string }): LinkRow {
   return {
-    id: randomUUID(), tenantId, entity, flowKey, sapKey: keys.sapKey ?? null, zohoId: keys.zohoId ?? null, status: 'pending', attempts: 0,
+    id: randomUUIDv7(), tenantId, entity, flowKey, sapKey: keys.sapKey ?? null, zohoId: keys.zohoId ?? null, status: 'pending', attempts: 0,
     lastError: null, deadReason: null, syncedValues: null, correlationId: null, syncedAt: null, updatedAt: new Date(), draft: true,
   };
 }

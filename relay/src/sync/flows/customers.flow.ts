@@ -16,8 +16,12 @@ const KNA1_FIELDS = ['KUNNR', 'NAME1', 'STRAS', 'ORT01', 'PSTLZ', 'REGIO', 'LAND
 const KNVK_FIELDS = ['PARNR', 'KUNNR', 'NAMEV', 'NAME1', 'TELF1', 'ABTNR', 'PAFKT', 'LOEVM'];
 /** How often a load saves how far it is, so a load cut short (crash, lost lease) goes on from there. */
 const LOAD_CHECKPOINT_MS = 2_000;
-/** Zoho batches written at once during a load; the client's budget still caps concurrency per edition. */
-const WRITES_IN_FLIGHT = 12;
+/**
+ * Zoho batches under way at once during a load. More than Zoho's 10 concurrent writes (the client's
+ * budget queues the rest): while 10 batches are at Zoho, the others read their links or journal, so
+ * no Zoho slot waits on PostgreSQL. 12 kept ~72 % of the CPU busy on the bench, 32 ~80 % (+25 % records/s).
+ */
+const WRITES_IN_FLIGHT = 32;
 const ZOHO_BATCH = 100;
 
 interface CustomerState {
