@@ -270,7 +270,7 @@ function attemptInput(attempts: readonly AttemptRecord[]): [string, string] {
 
 const ATTEMPT_INPUT = `
   input AS (
-    SELECT x.*, (CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END)::jsonb AS agreed, $4::json -> x.request_at AS request
+    SELECT x.*, CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END AS agreed, $4::json -> x.request_at AS request
       FROM json_to_recordset($3::json) AS x(link_id uuid, entity text, outcome text, correlation_id uuid, sap_key text, zoho_id text,
         synced_values json, values_are_payload boolean, source json, payload json, request_at integer, response json, error text))`;
 
