@@ -108,30 +108,33 @@ export class ZohoCrmClient {
   private async send(request: ZohoRequest, access: ZohoAccess): Promise<ZohoResponse | ZohoApiError> {
     const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
     const url = `${access.apiDomain}${request.path}${query}`;
+    // Serialized before taking a slot and parsed after giving it back: a slot stands for a request
+    // in flight at Zoho, and a write batch spends milliseconds in JSON on our side.
+    const requestText = request.body === undefined ? undefined : JSON.stringify(request.body);
     const release = await this.options.budget.acquire(request.credits, request.complex);
     let status: number;
-    let body: unknown;
+    let text: string;
     let remaining: string | null;
     try {
       const response = await this.fetchImpl(url, {
         method: request.method,
         headers: {
           authorization: `Zoho-oauthtoken ${access.accessToken}`,
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(requestText === undefined ? {} : { 'content-type': 'application/json' }),
           ...request.headers,
         },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body: requestText,
       });
       status = response.status;
       remaining = response.headers.get('x-api-credits-remaining');
-      const text = await response.text();
-      body = text ? parseJson(text) : undefined;
+      text = await response.text();
     } catch (err) {
       this.options.budget.refund(request.credits);
       throw err;
     } finally {
       release();
     }
+    const body = text ? parseJson(text) : undefined;
     if (remaining !== null && Number.isFinite(Number(remaining))) this.options.budget.observeRemaining(Number(remaining));
     this.options.onExchange?.({ method: request.method, url, requestBody: request.body, status, responseBody: body });
     if (status < 400) return { status, body };
