@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { queryRows } from './query-rows.js';
+import { queryRows } from '../common/query-rows.js';
 import { FLOWS, FLOW_KEYS, type FlowKey } from './flow-keys.js';
 
 export interface FlowRow {

@@ -2,7 +2,7 @@ import { randomUUIDv7 } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { queryRows } from './query-rows.js';
+import { queryRows } from '../common/query-rows.js';
 import type { FlowKey } from './flow-keys.js';
 
 /** What a link pairs: one record in SAP and in Zoho. */

@@ -19,7 +19,8 @@ import type { Logger } from '../common/logger.js';
 import type { RelayConfig } from '../config/relay-config.js';
 import type { CommandStream } from './command-stream.js';
 import type { CallOptions, RelaySession } from './relay-session.js';
-import { ROUTED_FRAME_LIMIT, RemoteStreamReaders, RoutedStreamRunner, encodeCommand, type RoutingBus } from './routed-stream.js';
+import { queryRows } from '../common/query-rows.js';
+import { ROUTED_FRAME_LIMIT, RemoteStreamReaders, RoutedStreamRunner, encodeCommand, notTaken, withdrawUntaken, type RoutingBus } from './routed-stream.js';
 import { SessionRegistry } from './session-registry.js';
 import { UUID as UUID_PATTERN } from '../tenants/tenants.service.js';
 
@@ -35,9 +36,12 @@ export interface RemoteLocation {
 
 /**
  * Lets any replica call an agent whose stream another replica holds, through PostgreSQL alone:
- * the command goes into `routed_command`, a NOTIFY wakes the holder, which runs it and NOTIFYs the
- * answer back. Replicas announce themselves in `relay_replica`; a replica that stops heartbeating
- * is ignored, so a killed replica's agents read as offline until they reconnect elsewhere.
+ * the command goes into `routed_command`, a NOTIFY wakes the holder, which takes it, runs it and
+ * NOTIFYs the answer back. Replicas announce themselves in `relay_replica`; a replica that stops
+ * heartbeating is ignored, so a killed replica's agents read as offline until they reconnect
+ * elsewhere. A command sent in the moments before its holder is seen as dead is not taken: the
+ * sender withdraws it after RELAY_REPLICA_STALE_MS and fails it as AGENT_OFFLINE (retryable, never
+ * run) instead of waiting out its deadline.
  */
 @Injectable()
 export class ReplicaRouter implements OnApplicationShutdown {
@@ -61,7 +65,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
   ) {
     this.log = logger.child({ component: 'replica-router', replica: this.replicaId });
     const bus: RoutingBus = { db, notify: (replicaId, payload) => this.notify(replicaId, payload) };
-    this.streamReaders = new RemoteStreamReaders(bus, this.replicaId, config.streamWindowBytes);
+    this.streamReaders = new RemoteStreamReaders(bus, this.replicaId, config.streamWindowBytes, config.replicaStaleMs);
     this.streamRunner = new RoutedStreamRunner(bus, config.streamWindowBytes, this.log);
   }
 
@@ -102,7 +106,10 @@ export class ReplicaRouter implements OnApplicationShutdown {
   private async relisten(): Promise<void> {
     try {
       await this.listen();
-      const missed: Array<{ id: string }> = await this.db.query(`SELECT id FROM routed_command WHERE target_replica = $1 AND result IS NULL AND deadline_at > now()`, [this.replicaId]);
+      const missed: Array<{ id: string }> = await this.db.query(
+        `SELECT id FROM routed_command WHERE target_replica = $1 AND picked_at IS NULL AND deadline_at > now()`,
+        [this.replicaId],
+      );
       for (const { id } of missed) void this.runRouted(id);
       this.log.info({ missed: missed.length }, 'routing listener reconnected');
     } catch (err) {
@@ -182,6 +189,13 @@ export class ReplicaRouter implements OnApplicationShutdown {
       void this.db.query(`DELETE FROM routed_command WHERE id = $1`, [id]).catch(() => undefined);
     };
     const timer = setTimeout(() => give_up(new TunnelError('DEADLINE_EXCEEDED', `no answer within ${options.deadlineMs} ms (agent on replica ${location.replicaId})`)), options.deadlineMs);
+    const pickupMs = this.config.replicaStaleMs;
+    const pickup = setTimeout(() => {
+      void withdrawUntaken(this.db, id).then(
+        (withdrawn) => withdrawn && give_up(notTaken(location.replicaId, pickupMs)),
+        () => undefined,
+      );
+    }, pickupMs);
     const onAbort = (): void => give_up(new TunnelError('CANCELLED', 'the caller cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -189,6 +203,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
       return await answer;
     } finally {
       clearTimeout(timer);
+      clearTimeout(pickup);
       options.signal?.removeEventListener('abort', onAbort);
     }
   }
@@ -239,12 +254,16 @@ export class ReplicaRouter implements OnApplicationShutdown {
     }
   }
 
-  /** Executes a command another replica routed here and publishes the answer. */
+  /**
+   * Takes a command another replica routed here (once: a command already taken, or withdrawn by a
+   * sender that gave up on us, is left alone), executes it and publishes the answer.
+   */
   private async runRouted(id: string, streamed = false): Promise<void> {
     if (this.running.has(id)) return;
-    const rows: Array<{ origin_replica: string; agent_id: string; command: Buffer; remaining_ms: number }> = await this.db.query(
-      `SELECT origin_replica, agent_id, command, GREATEST(0, EXTRACT(EPOCH FROM deadline_at - now()) * 1000)::int AS remaining_ms
-         FROM routed_command WHERE id = $1`,
+    const rows = await queryRows<{ origin_replica: string; agent_id: string; command: Buffer; remaining_ms: number }>(
+      this.db,
+      `UPDATE routed_command SET picked_at = now() WHERE id = $1 AND picked_at IS NULL
+       RETURNING origin_replica, agent_id, command, GREATEST(0, EXTRACT(EPOCH FROM deadline_at - now()) * 1000)::int AS remaining_ms`,
       [id],
     );
     const row = rows[0];

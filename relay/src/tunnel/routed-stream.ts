@@ -1,6 +1,7 @@
 import { TunnelError, decodeAgentFrame, encodeAgentFrame, encodeRelayFrame, toTunnelError, type CommandBody } from '@mlc/tunnel';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../common/logger.js';
+import { queryRows } from '../common/query-rows.js';
 import { CommandStream } from './command-stream.js';
 import type { CallOptions, RelaySession } from './relay-session.js';
 
@@ -19,6 +20,21 @@ interface Reader {
   /** Chunks are fetched one after another, in the order their notifications arrived. */
   chain: Promise<void>;
   timer: NodeJS.Timeout;
+  pickupTimer: NodeJS.Timeout;
+}
+
+/**
+ * Withdraws a routed command its target has not taken yet (see ReplicaRouter.runRouted); true when it
+ * was withdrawn, so it never ran and may go elsewhere. False when it was taken (or already answered).
+ */
+export async function withdrawUntaken(db: DataSource, id: string): Promise<boolean> {
+  const rows = await queryRows<{ id: string }>(db, `DELETE FROM routed_command WHERE id = $1 AND picked_at IS NULL RETURNING id`, [id]);
+  return rows.length > 0;
+}
+
+/** The error for a command its target replica never took: it likely died; the agent reconnects elsewhere. */
+export function notTaken(replicaId: string, pickupMs: number): TunnelError {
+  return new TunnelError('AGENT_OFFLINE', `relay replica ${replicaId} holding the agent did not take the command within ${pickupMs} ms (it has likely stopped); the agent reconnects to a live one`);
 }
 
 /**
@@ -33,6 +49,8 @@ export class RemoteStreamReaders {
     private readonly bus: RoutingBus,
     private readonly originReplica: string,
     private readonly windowBytes: number,
+    /** How long the holder has to take a stream before it is withdrawn (see withdrawUntaken). */
+    private readonly pickupMs: number,
   ) {}
 
   /** `findHolder` names the replica holding the agent, or throws (AGENT_OFFLINE). */
@@ -91,7 +109,13 @@ export class RemoteStreamReaders {
     );
     const id = rows[0].id;
     const timer = setTimeout(() => this.abandon(id, new TunnelError('DEADLINE_EXCEEDED', `stream not finished within ${options.deadlineMs} ms`)), options.deadlineMs);
-    this.readers.set(id, { stream, holder, chain: Promise.resolve(), timer });
+    const pickupTimer = setTimeout(() => {
+      void withdrawUntaken(this.bus.db, id).then(
+        (withdrawn) => withdrawn && this.abandon(id, notTaken(holder, this.pickupMs)),
+        () => undefined,
+      );
+    }, this.pickupMs);
+    this.readers.set(id, { stream, holder, chain: Promise.resolve(), timer, pickupTimer });
     options.signal?.addEventListener('abort', () => this.abandon(id, new TunnelError('CANCELLED', 'the caller cancelled')), { once: true });
     await this.bus.notify(holder, `stream:${id}`);
     return id;
@@ -110,6 +134,7 @@ export class RemoteStreamReaders {
     const reader = this.readers.get(id);
     if (!reader) return;
     clearTimeout(reader.timer);
+    clearTimeout(reader.pickupTimer);
     this.readers.delete(id);
   }
 }
