@@ -12,10 +12,11 @@ import { SyncEngine1763950000000 } from './migrations/1763950000000-sync-engine.
 import { LeanSyncJournal1764100000000 } from './migrations/1764100000000-lean-sync-journal.js';
 import { AppendOnlyJournal1764200000000 } from './migrations/1764200000000-append-only-journal.js';
 import { RoutedCommandPickup1764300000000 } from './migrations/1764300000000-routed-command-pickup.js';
+import { ZohoRecordPassed1764400000000 } from './migrations/1764400000000-zoho-record-passed.js';
 import { ZOHO_ENTITIES } from '../zoho/zoho.entities.js';
 
 export const ENTITIES = [TenantEntity, AgentEntity, EnrollmentTokenEntity, ...ZOHO_ENTITIES];
-export const MIGRATIONS = [InitialSchema1763888000000, RoutedStreamChunks1763889000000, ZohoConnection1763900000000, ConsoleAuth1763910000000, AgentProfiles1763920000000, SyncEngine1763950000000, ApiTokens1764000000000, LeanSyncJournal1764100000000, AppendOnlyJournal1764200000000, RoutedCommandPickup1764300000000];
+export const MIGRATIONS = [InitialSchema1763888000000, RoutedStreamChunks1763889000000, ZohoConnection1763900000000, ConsoleAuth1763910000000, AgentProfiles1763920000000, SyncEngine1763950000000, ApiTokens1764000000000, LeanSyncJournal1764100000000, AppendOnlyJournal1764200000000, RoutedCommandPickup1764300000000, ZohoRecordPassed1764400000000];
 
 /** The relay's schema is owned by hand-written migrations; TypeORM never synchronizes it. */
 export function createDataSource(url: string): DataSource {

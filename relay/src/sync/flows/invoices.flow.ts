@@ -37,6 +37,7 @@ export class InvoicesFlow implements FlowRunner<'zoho-invoices-to-sap-gl'> {
       if (batch.length === 0 || run.signal.aborted) return;
       seen.push(...batch.map((r) => r.id));
       const wanted = batch.filter((r) => takesRecord(r.data, run.config.statuses, from));
+      await this.inbox.passOver(run.tenantId, MODULE, 'invoice', batch.filter((r) => !wanted.includes(r)));
       const links = await run.records.ensureLinks(run.tenantId, 'invoice', run.flowKey, 'zoho', wanted.map((r) => r.id));
       for (const [i, record] of wanted.entries()) {
         const link = links[i];

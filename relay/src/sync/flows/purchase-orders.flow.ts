@@ -55,6 +55,7 @@ export class PurchaseOrdersFlow implements FlowRunner<'zoho-purchase-orders-to-s
       }
       for (const r of batch) seen.add(r.id);
       const wanted = batch.filter((r) => takesRecord(r.data, run.config.statuses, from));
+      await this.inbox.passOver(run.tenantId, MODULE, 'purchase_order', batch.filter((r) => !wanted.includes(r)));
       const links = await run.records.ensureLinks(run.tenantId, 'purchase_order', run.flowKey, 'zoho', wanted.map((r) => r.id));
       for (const [i, record] of wanted.entries()) {
         const link = links[i];

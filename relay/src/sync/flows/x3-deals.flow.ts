@@ -43,6 +43,7 @@ export class X3DealsFlow implements FlowRunner<'zoho-deals-to-x3-sales-orders'> 
         if (batch.length === 0 || run.signal.aborted) return;
         for (const r of batch) seen.add(r.id);
         const won = batch.filter((r) => String(r.data['Stage'] ?? '') === run.config.stage);
+        await this.inbox.passOver(run.tenantId, MODULE, ENTITY, batch.filter((r) => !won.includes(r)));
         const links = await run.records.ensureLinks(run.tenantId, ENTITY, run.flowKey, 'zoho', won.map((r) => r.id));
         await forEachConcurrent(won.map((record, i) => ({ record, link: links[i] })), CONCURRENCY, async ({ record, link }) => {
           if (!link || run.signal.aborted) return;
