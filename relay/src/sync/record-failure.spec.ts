@@ -19,6 +19,7 @@ describe('classifyFailure: who must act on a failed attempt', () => {
     ]);
     expect(classifyFailure(locked)).to.include({ outcome: 'retry' });
     expect(classifyFailure(bapiError([{ TYPE: 'E', ID: 'F5', NUMBER: '999', MESSAGE: 'Account 0000100001 is locked by user BATCH' }])).outcome).to.equal('retry');
+    expect(classifyFailure(bapiError([{ TYPE: 'E', ID: 'ZMLC_VENDOR', NUMBER: '003', MESSAGE: 'Vendor 0000300007 is currently being processed by user MLC_RFC' }])).outcome).to.equal('retry');
     const withoutRows = new TunnelError('BUSINESS_ERROR', 'BAPI_PO_CREATE1 failed, rolled back: E BAPI 001: No instance; E ME 006: User MLC_RFC already processing vendor 0000300007');
     expect(classifyFailure(withoutRows).outcome, 'known from the message alone').to.equal('retry');
     expect(classifyFailure(bapiError([{ TYPE: 'W', ID: 'ME', NUMBER: '006', MESSAGE: 'User X already processing vendor Y' }])).outcome, 'a warning is not the failure').to.equal('dead');

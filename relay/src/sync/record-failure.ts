@@ -44,8 +44,11 @@ export function classifyFailure(err: unknown): Failure {
   return { outcome: 'dead', reason: `internal error: ${err instanceof Error ? err.message : String(err)}` };
 }
 
-/** SAP's lock messages: ME 006 for purchasing documents and vendors; the text for the others. */
-const LOCK_TEXT = /already processing|is locked by|currently locked/i;
+/**
+ * SAP's lock messages: ME 006 for purchasing documents and vendors; the text for the others ("User X
+ * already processing ...", "Vendor 1000 is being processed by user X", "... is locked by user X").
+ */
+const LOCK_TEXT = /already processing|being processed by|is locked by|currently locked/i;
 
 /** Whether an SAP business error is only another session holding the object (it clears by itself). */
 export function isLockConflict(err: TunnelError): boolean {
