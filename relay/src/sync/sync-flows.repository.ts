@@ -143,11 +143,6 @@ export class SyncFlowsRepository {
     await this.db.query(`UPDATE sync_flow SET lease_owner = NULL, lease_until = NULL WHERE tenant_id = $1 AND flow_key = $2 AND lease_owner = $3`, [tenantId, flowKey, replica]);
   }
 
-  /** Flows whose lease this replica held when it died are released when it starts again. */
-  async releaseAllOf(replica: string): Promise<void> {
-    await this.db.query(`UPDATE sync_flow SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1`, [replica]);
-  }
-
   async wake(tenantId: string, module: string): Promise<number> {
     const keys = FLOW_KEYS.filter((key) => FLOWS[key].wakesOn.includes(module));
     return this.requestRun(tenantId, keys, 'event');
@@ -167,11 +162,6 @@ export class SyncFlowsRepository {
       `UPDATE sync_run SET status = $2, finished_at = now(), records_seen = $3, succeeded = $4, skipped = $5, retry_later = $6, dead = $7, sap_rows_read = $8, error = $9 WHERE id = $1`,
       [runId, status, counts.recordsSeen, counts.succeeded, counts.skipped, counts.retryLater, counts.dead, counts.sapRowsRead, error],
     );
-  }
-
-  /** Runs left "running" by a replica that died are closed as abandoned. */
-  async abandonRunsOf(replica: string): Promise<void> {
-    await this.db.query(`UPDATE sync_run SET status = 'abandoned', finished_at = now(), error = 'the relay replica running it stopped' WHERE replica = $1 AND status = 'running'`, [replica]);
   }
 
   async abandonStaleRuns(): Promise<void> {
