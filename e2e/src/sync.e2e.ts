@@ -155,6 +155,29 @@ describe('sync flows: SAP ECC <-> Zoho CRM through relay and agent', () => {
     expect(((await stack.sapAdmin('GET', '/change-documents?objectClass=KRED&objectId=0000300005'))['documents'] as unknown[]).length).to.equal(changesBefore);
   });
 
+  it('SAP vendors <-> Zoho Vendors: a field cleared in Zoho is cleared in SAP, and stays cleared on both sides', async () => {
+    const vendor = (await stack.zohoRecords('Vendors')).find((r) => r['SAP_Vendor_Number'] === '300006') as Json;
+    const phoneIn = async (): Promise<{ zoho: unknown; sap: unknown }> => ({
+      zoho: ((await stack.zohoRecords('Vendors')).find((r) => r['id'] === vendor['id']) as Json)['Phone'] ?? null,
+      sap: ((await stack.sapAdmin('GET', '/vendors/0000300006'))['LFA1'] as Json)['TELF1'],
+    });
+    await stack.zohoAdmin('PUT', `records/Vendors/${String(vendor['id'])}`, { Phone: '+49 89 777 0106' });
+    await eventually('the phone in SAP', async () => {
+      await stack.runFlow('sap-vendors-zoho-vendors');
+      return (await phoneIn()).sap === '+49 89 777 0106';
+    });
+    const cleared = await stack.zohoAdmin('PUT', `records/Vendors/${String(vendor['id'])}`, { Phone: null });
+    expect(cleared.status, JSON.stringify(cleared.json)).to.equal(200);
+    await eventually('the phone cleared in SAP', async () => {
+      await stack.runFlow('sap-vendors-zoho-vendors');
+      return ['', undefined].includes((await phoneIn()).sap as string | undefined);
+    });
+    await stack.runFlow('sap-vendors-zoho-vendors');
+    const after = await phoneIn();
+    expect(after.zoho, 'SAP\'s old value does not come back to Zoho').to.equal(null);
+    expect(['', undefined]).to.include(after.sap);
+  });
+
   it('Zoho invoices -> SAP G/L: a balanced document with tax, posted once, its number written back', async () => {
     const account = (await stack.zohoRecords('Accounts')).find((r) => r['SAP_Customer_Number'] === '100003') as Json;
     const product = await stack.zohoCreate('Products', { Product_Name: 'Service hour' });

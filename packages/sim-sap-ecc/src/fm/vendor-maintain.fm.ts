@@ -10,8 +10,11 @@ const LFM1_FIELDS = fields('EKORG WAERS ZTERM INCO1 INCO2 VERKF TELF1 WEBRE SPER
 const msg = (type: BapiMessage['type'], number: string, text: string, v: string[] = [], field = ''): BapiMessage =>
   ({ type, id: 'ZMLC_VENDOR', number, text, v, field });
 
-function segment(table: string, value: unknown): SegmentInput | undefined {
-  const values = Object.fromEntries(Object.entries(struct(value)).map(([k, v]) => [k, str(v).trim()]).filter(([, v]) => v !== ''));
+/** The fields to write: every non-blank one, and a blank one where its flag in the X structure is set (clear it). */
+function segment(table: string, value: unknown, flags: unknown): SegmentInput | undefined {
+  const cleared = new Set(Object.entries(struct(flags)).filter(([, flag]) => str(flag).trim() === 'X').map(([name]) => name));
+  const values = Object.fromEntries(Object.entries(struct(value)).map(([k, v]) => [k, str(v).trim()]).filter(([k, v]) => v !== '' || cleared.has(k)));
+  for (const name of cleared) values[name] ??= '';
   return Object.keys(values).length > 0 ? { table, values } : undefined;
 }
 
@@ -21,7 +24,8 @@ function segment(table: string, value: unknown): SegmentInput | undefined {
  * LFM1-shaped structures and returning BAPIRET2 messages of its own class. Like a BAPI it does not
  * commit: the caller runs BAPI_TRANSACTION_COMMIT on the same connection, which writes the change
  * document (object class KRED). Over RFC an initial field cannot be told from an absent one, so
- * blank fields mean "no change".
+ * blank fields mean "no change" unless flagged 'X' in the matching X structure (IS_LFA1X ..., the
+ * DATAX convention of SAP's BAPIs): a flagged blank field is cleared.
  */
 export function vendorMaintain(name: string): FunctionModule {
   return {
@@ -29,13 +33,15 @@ export function vendorMaintain(name: string): FunctionModule {
     signature: {
       I_LIFNR: { dir: 'I' }, I_TESTRUN: { dir: 'I' },
       IS_LFA1: { dir: 'I', fields: LFA1_FIELDS }, IS_LFB1: { dir: 'I', fields: LFB1_FIELDS }, IS_LFM1: { dir: 'I', fields: LFM1_FIELDS },
+      IS_LFA1X: { dir: 'I', fields: LFA1_FIELDS }, IS_LFB1X: { dir: 'I', fields: LFB1_FIELDS }, IS_LFM1X: { dir: 'I', fields: LFM1_FIELDS },
       E_LIFNR: { dir: 'E' }, E_CREATED: { dir: 'E' },
       RETURN: { dir: 'T', fields: fields(BAPIRET2_FIELDS) },
     },
     run(ctx, params): RfcObject {
       const sys = ctx.logicalSystem;
       const lifnr = str(params.I_LIFNR).trim();
-      const segments = [segment('LFA1', params.IS_LFA1), segment('LFB1', params.IS_LFB1), segment('LFM1', params.IS_LFM1)].filter((s): s is SegmentInput => !!s);
+      const segments = [segment('LFA1', params.IS_LFA1, params.IS_LFA1X), segment('LFB1', params.IS_LFB1, params.IS_LFB1X), segment('LFM1', params.IS_LFM1, params.IS_LFM1X)]
+        .filter((s): s is SegmentInput => !!s);
       const fail = (m: BapiMessage): RfcObject => ({ RETURN: [bapiret2(m, sys)] });
       if (segments.length === 0) return fail(msg('E', '002', 'No vendor data transferred'));
       if (lifnr) {

@@ -23,6 +23,19 @@ describe('change documents (CDHDR/CDPOS) for customers and vendors', () => {
     expect(await readTable(c, 'LFA1', ["LIFNR = '0000300100'"], ['NAME1'])).to.deep.equal(['Renamed Supplier GmbH']);
   });
 
+  it('clears a field only where the X structure flags it: a blank alone means "no change"', async () => {
+    const c = await fx.client();
+    await c.call('Z_MLC_VENDOR_MAINTAIN', { I_LIFNR: '0000300102', IS_LFA1: { TELF1: '+49 30 555' } });
+    await c.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    await c.call('Z_MLC_VENDOR_MAINTAIN', { I_LIFNR: '0000300102', IS_LFA1: { NAME1: 'Kept Phone AG', TELF1: '' } });
+    await c.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    expect(await readTable(c, 'LFA1', ["LIFNR = '0000300102'"], ['TELF1'])).to.deep.equal(['+49 30 555']);
+    const r = await c.call('Z_MLC_VENDOR_MAINTAIN', { I_LIFNR: '0000300102', IS_LFA1: { TELF1: '' }, IS_LFA1X: { TELF1: 'X' } });
+    expect(messages(r)).to.deep.equal(['S ZMLC_VENDOR 001 Vendor 0000300102 changed']);
+    await c.call('BAPI_TRANSACTION_COMMIT', { WAIT: 'X' });
+    expect((await readTable(c, 'LFA1', ["LIFNR = '0000300102'"], ['TELF1', 'NAME1'])).map((row) => row.split('|').map((f) => f.trim()))).to.deep.equal([['', 'Kept Phone AG']]);
+  });
+
   it('creates a vendor through the vendor FM with an insert change document and a new number', async () => {
     const c = await fx.client();
     const r = await c.call('Z_MLC_VENDOR_MAINTAIN', {

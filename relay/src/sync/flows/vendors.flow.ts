@@ -194,7 +194,7 @@ export class VendorsFlow implements FlowRunner<'sap-vendors-zoho-vendors'> {
   }
 
   private async changeInSap(run: Run, lifnr: string, change: Partial<VendorValues>, attempt: AttemptContext): Promise<void> {
-    const params = { I_LIFNR: lifnr, I_TESTRUN: '', IS_LFA1: sapStructure(change) };
+    const params = { I_LIFNR: lifnr, I_TESTRUN: '', ...sapChange(change) };
     attempt.report.request = { functionModule: run.config.vendorFunctionModule, params };
     const result = await run.sap.transaction([{ functionModule: run.config.vendorFunctionModule, params }], attempt.correlationId);
     attempt.report.response = { RETURN: result.calls[0]?.returnRows ?? [] };
@@ -242,7 +242,20 @@ function fullZoho(values: VendorValues, config: VendorsConfig): ZohoRecord {
   return Object.fromEntries(VENDOR_FIELDS.map((f) => [config.fields[f], values[f]]));
 }
 
-/** LFA1-shaped fields for the vendor RFC; blank means "no change" there, so only set fields go. */
+/**
+ * A change for the vendor RFC: the new values in IS_LFA1 and every changed field flagged in IS_LFA1X
+ * (BAPIs' DATAX convention), so a field cleared in Zoho is cleared in SAP, where a blank alone means
+ * "no change".
+ */
+function sapChange(change: Partial<VendorValues>): { IS_LFA1: Record<string, string>; IS_LFA1X: Record<string, string> } {
+  const changed = VENDOR_FIELDS.filter((f) => f in change);
+  return {
+    IS_LFA1: Object.fromEntries(changed.map((f) => [SAP_FIELD[f], change[f] ?? ''])),
+    IS_LFA1X: Object.fromEntries(changed.map((f) => [SAP_FIELD[f], 'X'])),
+  };
+}
+
+/** LFA1-shaped fields of a new vendor: the ones with a value. */
 function sapStructure(values: Partial<VendorValues>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of VENDOR_FIELDS) {
