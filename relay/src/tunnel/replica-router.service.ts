@@ -20,7 +20,7 @@ import type { RelayConfig } from '../config/relay-config.js';
 import type { CommandStream } from './command-stream.js';
 import type { CallOptions, RelaySession } from './relay-session.js';
 import { queryRows } from '../common/query-rows.js';
-import { ROUTED_FRAME_LIMIT, RemoteStreamReaders, RoutedStreamRunner, encodeCommand, notTaken, withdrawUntaken, type RoutingBus } from './routed-stream.js';
+import { ROUTED_FRAME_LIMIT, RemoteStreamReaders, RoutedStreamRunner, encodeCommand, withdrawUntakenAfter, type RoutingBus } from './routed-stream.js';
 import { SessionRegistry } from './session-registry.js';
 import { UUID as UUID_PATTERN } from '../tenants/tenants.service.js';
 
@@ -189,13 +189,7 @@ export class ReplicaRouter implements OnApplicationShutdown {
       void this.db.query(`DELETE FROM routed_command WHERE id = $1`, [id]).catch(() => undefined);
     };
     const timer = setTimeout(() => give_up(new TunnelError('DEADLINE_EXCEEDED', `no answer within ${options.deadlineMs} ms (agent on replica ${location.replicaId})`)), options.deadlineMs);
-    const pickupMs = this.config.replicaStaleMs;
-    const pickup = setTimeout(() => {
-      void withdrawUntaken(this.db, id).then(
-        (withdrawn) => withdrawn && give_up(notTaken(location.replicaId, pickupMs)),
-        () => undefined,
-      );
-    }, pickupMs);
+    const pickup = withdrawUntakenAfter(this.db, id, location.replicaId, this.config.replicaStaleMs, give_up);
     const onAbort = (): void => give_up(new TunnelError('CANCELLED', 'the caller cancelled'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {

@@ -24,17 +24,20 @@ interface Reader {
 }
 
 /**
- * Withdraws a routed command its target has not taken yet (see ReplicaRouter.runRouted); true when it
- * was withdrawn, so it never ran and may go elsewhere. False when it was taken (or already answered).
+ * After `pickupMs`, withdraws a routed command its target has not taken yet (see
+ * ReplicaRouter.runRouted) and fails it with `fail`: it never ran, so it may go elsewhere. A command
+ * taken (or answered) by then is left alone; clear the timer once the answer is in.
  */
-export async function withdrawUntaken(db: DataSource, id: string): Promise<boolean> {
-  const rows = await queryRows<{ id: string }>(db, `DELETE FROM routed_command WHERE id = $1 AND picked_at IS NULL RETURNING id`, [id]);
-  return rows.length > 0;
-}
-
-/** The error for a command its target replica never took: it likely died; the agent reconnects elsewhere. */
-export function notTaken(replicaId: string, pickupMs: number): TunnelError {
-  return new TunnelError('AGENT_OFFLINE', `relay replica ${replicaId} holding the agent did not take the command within ${pickupMs} ms (it has likely stopped); the agent reconnects to a live one`);
+export function withdrawUntakenAfter(db: DataSource, id: string, target: string, pickupMs: number, fail: (err: TunnelError) => void): NodeJS.Timeout {
+  return setTimeout(() => {
+    void queryRows<{ id: string }>(db, `DELETE FROM routed_command WHERE id = $1 AND picked_at IS NULL RETURNING id`, [id]).then(
+      (withdrawn) => {
+        if (withdrawn.length === 0) return;
+        fail(new TunnelError('AGENT_OFFLINE', `relay replica ${target} holding the agent did not take the command within ${pickupMs} ms (it has likely stopped); the agent reconnects to a live one`));
+      },
+      () => undefined,
+    );
+  }, pickupMs);
 }
 
 /**
@@ -49,7 +52,7 @@ export class RemoteStreamReaders {
     private readonly bus: RoutingBus,
     private readonly originReplica: string,
     private readonly windowBytes: number,
-    /** How long the holder has to take a stream before it is withdrawn (see withdrawUntaken). */
+    /** How long the holder has to take a stream before it is withdrawn (see withdrawUntakenAfter). */
     private readonly pickupMs: number,
   ) {}
 
@@ -109,12 +112,7 @@ export class RemoteStreamReaders {
     );
     const id = rows[0].id;
     const timer = setTimeout(() => this.abandon(id, new TunnelError('DEADLINE_EXCEEDED', `stream not finished within ${options.deadlineMs} ms`)), options.deadlineMs);
-    const pickupTimer = setTimeout(() => {
-      void withdrawUntaken(this.bus.db, id).then(
-        (withdrawn) => withdrawn && this.abandon(id, notTaken(holder, this.pickupMs)),
-        () => undefined,
-      );
-    }, this.pickupMs);
+    const pickupTimer = withdrawUntakenAfter(this.bus.db, id, holder, this.pickupMs, (err) => this.abandon(id, err));
     this.readers.set(id, { stream, holder, chain: Promise.resolve(), timer, pickupTimer });
     options.signal?.addEventListener('abort', () => this.abandon(id, new TunnelError('CANCELLED', 'the caller cancelled')), { once: true });
     await this.bus.notify(holder, `stream:${id}`);
