@@ -33,4 +33,6 @@ export interface RouteRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly body: string;
+  /** performance.now() when the request arrived: the call's latency counts from here. */
+  readonly receivedAt: number;
 }

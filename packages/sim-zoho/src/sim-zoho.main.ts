@@ -45,7 +45,7 @@ const program = new Command()
   .option('--users <n>', 'licensed users (scales daily credits)', integer(0), 10)
   .option('--credits-per-day <n>', 'override the daily API credit allowance', integer(1))
   .option('--concurrency <n>', 'override the edition concurrency limit', integer(1))
-  .option('--latency-ms <ms>', 'latency added to every API call', integer(0), 0)
+  .option('--latency-ms <ms>', 'how long every API call takes from its arrival, the sim work included', integer(0), 0)
   .option('--drop-rate <rate>', 'probability 0..1 that a notification callback is lost', (value) => {
     const rate = Number(value);
     if (!(rate >= 0 && rate <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');

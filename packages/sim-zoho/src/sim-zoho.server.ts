@@ -133,6 +133,7 @@ export class SimZohoServer implements SimContext {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     try {
       const url = new URL(req.url ?? '/', 'http://sim-zoho');
       const body = await readBody(req);
@@ -145,7 +146,7 @@ export class SimZohoServer implements SimContext {
         sendJson(res, 404, { code: 'INVALID_URL_PATTERN', details: {}, message: 'Please check if the URL trying to access is a correct one', status: 'error' });
         return;
       }
-      const request: RouteRequest = { req, res, method: req.method ?? 'GET', dc: route.dc, path: route.path, query: url.searchParams, body };
+      const request: RouteRequest = { req, res, method: req.method ?? 'GET', dc: route.dc, path: route.path, query: url.searchParams, body, receivedAt };
       if (route.kind === 'accounts') handleAccounts(this, request);
       else await this.handleApi(request);
     } catch (error) {
@@ -186,9 +187,13 @@ export class SimZohoServer implements SimContext {
     const release = this.limits.acquire(operation.complex);
     if (!release) throw tooManyRequests();
     try {
-      if (this.settings.latencyMs > 0) await sleep(this.settings.latencyMs);
-      if (!this.limits.canSpend(operation.credits)) throw tooManyRequests();
-      const result = operation.run();
+      let result: ApiResult;
+      try {
+        if (!this.limits.canSpend(operation.credits)) throw tooManyRequests();
+        result = operation.run();
+      } finally {
+        await this.restOfLatency(request);
+      }
       if (result.status < 400) {
         this.limits.charge(operation.credits);
         charged(operation.credits);
@@ -197,6 +202,15 @@ export class SimZohoServer implements SimContext {
     } finally {
       release();
     }
+  }
+
+  /**
+   * A call takes latencyMs from its arrival, the sim's own work included (Zoho's latency is its
+   * servers' too), and holds its concurrency slot that long; work that takes longer adds no more.
+   */
+  private async restOfLatency(request: RouteRequest): Promise<void> {
+    const rest = request.receivedAt + this.settings.latencyMs - performance.now();
+    if (rest > 0) await sleep(rest);
   }
 }
 
