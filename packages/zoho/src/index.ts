@@ -1,4 +1,4 @@
-export { ZohoApiError, ZohoOAuthError } from './zoho-errors.js';
+export { ZohoApiError, ZohoNetworkError, ZohoOAuthError } from './zoho-errors.js';
 export { ZOHO_REGIONS, ZOHO_SCOPES, isZohoRegion, type ZohoRegion } from './zoho-regions.js';
 export { ZohoOAuthClient, type ZohoClientCredentials, type ZohoTokenSet, type AuthorizeUrlParams } from './zoho-oauth.client.js';
 export { ZOHO_EDITIONS, COMPLEX_CONCURRENCY, PROFESSIONAL_MODULES, isZohoEdition, parseEdition, editionConcurrency, editionDailyCredits, editionAllowsModule, type ZohoEdition } from './zoho-editions.js';

@@ -3,7 +3,7 @@ import { validateAgainstZohoOas, validateRequestAgainstZohoOas, type SimZohoServ
 import { TEST_CLIENT, admin, startTestSim } from '@mlc/sim-zoho/test-kit';
 import { ZohoBudget } from './zoho-budget.js';
 import { ZohoCrmClient, type ZohoAccess, type ZohoExchange, type ZohoTokenProvider } from './zoho-crm.client.js';
-import { ZohoApiError, ZohoOAuthError } from './zoho-errors.js';
+import { ZohoApiError, ZohoNetworkError, ZohoOAuthError } from './zoho-errors.js';
 import { ZohoOAuthClient } from './zoho-oauth.client.js';
 import { fetchOrg } from './zoho-org.api.js';
 import { ZohoRecordsApi, type ZohoRecord } from './zoho-records.api.js';
@@ -144,6 +144,22 @@ describe('@mlc/zoho against sim-zoho over HTTP', () => {
     expect((missing as ZohoApiError).code).to.equal('REQUIRED_PARAM_MISSING');
     expect(exchanges).to.have.length(1);
     exchanges = [];
+  });
+
+  it('retries a dropped connection; one that outlives the retries is a ZohoNetworkError naming the cause', async () => {
+    const { tokens } = await connect();
+    await admin(sim, 'POST', 'faults', { mode: 'reset', count: 2 });
+    const org = await fetchOrg(clientWith(tokens));
+    expect(org.edition).to.equal('enterprise');
+    expect(exchanges.map((e) => e.status), 'the two dropped calls got no answer').to.deep.equal([200]);
+
+    const closed = await tokens.current();
+    const unreachable = { current: () => Promise.resolve({ ...closed, apiDomain: 'http://127.0.0.1:9' }), renew: () => Promise.reject(new Error('not called')) };
+    const budget = ZohoBudget.forEdition('enterprise', 10);
+    const failed = await fetchOrg(new ZohoCrmClient({ tokens: unreachable, budget, retry: { retries: 1, minTimeoutMs: 10, maxTimeoutMs: 10 } })).then(() => undefined, (err: unknown) => err);
+    expect(failed).to.be.instanceOf(ZohoNetworkError);
+    expect((failed as ZohoNetworkError).message).to.match(/^Zoho could not be reached: .*ECONNREFUSED/);
+    expect(budget.usage().creditsUsed, 'credits of calls that never reached Zoho are refunded').to.equal(0);
   });
 
   it('keeps within the edition concurrency: 60 parallel calls at 50 ms draw no 429', async () => {

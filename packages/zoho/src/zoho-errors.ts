@@ -44,3 +44,18 @@ export class ZohoOAuthError extends Error {
     return this.error === 'invalid_code' || this.error === 'invalid_client' || this.error === 'invalid_client_secret' || this.error === 'unauthorized_client';
   }
 }
+
+/** Zoho could not be reached, or the connection broke before its answer came: it may well work later. */
+export class ZohoNetworkError extends Error {
+  override readonly name = 'ZohoNetworkError';
+  readonly retryable = true;
+  constructor(cause: unknown) {
+    super(`Zoho could not be reached: ${describe(cause)}`, { cause });
+  }
+}
+
+function describe(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+}

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { TunnelError } from '@mlc/tunnel';
+import { ZohoNetworkError } from '@mlc/zoho';
 import { classifyFailure, RecordRejected } from './record-failure.js';
 
 const bapiError = (rows: Array<Record<string, string>>) =>
@@ -23,6 +24,11 @@ describe('classifyFailure: who must act on a failed attempt', () => {
     const withoutRows = new TunnelError('BUSINESS_ERROR', 'BAPI_PO_CREATE1 failed, rolled back: E BAPI 001: No instance; E ME 006: User MLC_RFC already processing vendor 0000300007');
     expect(classifyFailure(withoutRows).outcome, 'known from the message alone').to.equal('retry');
     expect(classifyFailure(bapiError([{ TYPE: 'W', ID: 'ME', NUMBER: '006', MESSAGE: 'User X already processing vendor Y' }])).outcome, 'a warning is not the failure').to.equal('dead');
+  });
+
+  it('retries a record whose Zoho call could not reach Zoho (a network failure outliving the client\'s retries)', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' });
+    expect(classifyFailure(new ZohoNetworkError(refused))).to.deep.equal({ outcome: 'retry', reason: 'Zoho could not be reached: connect ECONNREFUSED 127.0.0.1:443' });
   });
 
   it('sends a record the mapping cannot carry to the dead letters', () => {

@@ -1,5 +1,5 @@
 import { TunnelError } from '@mlc/tunnel';
-import { ZohoApiError, ZohoBudgetExhaustedError, ZohoOAuthError } from '@mlc/zoho';
+import { ZohoApiError, ZohoBudgetExhaustedError, ZohoNetworkError, ZohoOAuthError } from '@mlc/zoho';
 import { DomainError } from '../common/domain-error.js';
 
 /**
@@ -36,6 +36,8 @@ export function classifyFailure(err: unknown): Failure {
     const field = typeof err.details['api_name'] === 'string' ? ` (field ${err.details['api_name']})` : '';
     return { outcome: 'dead', reason: `${err.message}${field}` };
   }
+  // Zoho unreachable for longer than the client's retries: the next run tries again.
+  if (err instanceof ZohoNetworkError) return { outcome: 'retry', reason: err.message };
   // The tenant's Zoho connection needs a person, but the record itself is fine: it waits.
   if (err instanceof ZohoOAuthError || err instanceof ZohoBudgetExhaustedError || (err instanceof DomainError && err.code !== 'INVALID_INPUT')) {
     return { outcome: 'retry', reason: err.message };
