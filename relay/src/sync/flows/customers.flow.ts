@@ -147,8 +147,9 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     const keys = wanted.map((row) => text(row, 'KUNNR'));
     const links = await run.records.linksFor(run.tenantId, 'customer', run.flowKey, 'sap', keys);
     const outbound: OutboundRecord[] = wanted.map((row, i) => {
-      const values = customerValues(row, extras, config);
-      return { link: links[i] as OutboundRecord['link'], source: sourceOf(row, extras), values, payload: values };
+      const customer = customerOf(row, extras);
+      const values = customerValues(customer, config);
+      return { link: links[i] as OutboundRecord['link'], source: sourceOf(customer), values, payload: values };
     });
     const accounts = await upsertToZoho(run, MODULE, [config.keyField], outbound);
     if (config.contacts.enabled) await this.writeContacts(run, wanted, links, accounts, extras);
@@ -206,10 +207,21 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
   }
 }
 
-/** The Account as Zoho gets it; also the values the link keeps to tell a real change from a re-read. */
-export function customerValues(row: SapRow, extras: CustomerExtras, config: CustomersConfig): Record<string, unknown> {
+/** A KNA1 row with its org-level data from KNB1 and KNKK, looked up once. */
+interface Customer {
+  row: SapRow;
+  kunnr: string;
+  terms: string | undefined;
+  credit: { limit: string; blocked: boolean } | undefined;
+}
+
+function customerOf(row: SapRow, extras: CustomerExtras): Customer {
   const kunnr = text(row, 'KUNNR');
-  const credit = extras.credit.get(kunnr);
+  return { row, kunnr, terms: extras.terms.get(kunnr), credit: extras.credit.get(kunnr) };
+}
+
+/** The Account as Zoho gets it; also the values the link keeps to tell a real change from a re-read. */
+function customerValues({ row, kunnr, terms, credit }: Customer, config: CustomersConfig): Record<string, unknown> {
   const f = config.fields;
   return {
     [config.keyField]: displayNumber(kunnr),
@@ -222,7 +234,7 @@ export function customerValues(row: SapRow, extras: CustomerExtras, config: Cust
     [f.phone]: text(row, 'TELF1') || null,
     [f.creditLimit]: credit ? Number(credit.limit) : null,
     [f.creditStatus]: credit ? (credit.blocked ? 'Blocked' : 'OK') : 'No credit data',
-    [f.paymentTerms]: extras.terms.get(kunnr) || null,
+    [f.paymentTerms]: terms || null,
   };
 }
 
@@ -230,7 +242,6 @@ function isKey(key: string | null | undefined): key is string {
   return typeof key === 'string' && key !== '';
 }
 
-function sourceOf(row: SapRow, extras: CustomerExtras): Record<string, unknown> {
-  const kunnr = text(row, 'KUNNR');
-  return { KNA1: row, KNB1: { ZTERM: extras.terms.get(kunnr) ?? null }, KNKK: extras.credit.get(kunnr) ?? null };
+function sourceOf({ row, terms, credit }: Customer): Record<string, unknown> {
+  return { KNA1: row, KNB1: { ZTERM: terms ?? null }, KNKK: credit ?? null };
 }
