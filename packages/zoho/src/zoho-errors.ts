@@ -54,7 +54,9 @@ export class ZohoNetworkError extends Error {
   }
 }
 
-function describe(cause: unknown): string {
+function describe(error: unknown): string {
+  // fetch wraps the socket's error ("fetch failed"), with the one that names what went wrong as its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (!(cause instanceof Error)) return String(cause);
   const code = (cause as { code?: unknown }).code;
   return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;

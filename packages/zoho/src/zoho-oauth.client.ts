@@ -1,4 +1,4 @@
-import { ZohoOAuthError } from './zoho-errors.js';
+import { ZohoNetworkError, ZohoOAuthError } from './zoho-errors.js';
 
 export interface ZohoClientCredentials {
   readonly clientId: string;
@@ -66,24 +66,29 @@ export class ZohoOAuthClient {
   }
 
   async revoke(accountsServer: string, refreshToken: string): Promise<void> {
-    const response = await this.fetchImpl(`${trimSlash(accountsServer)}/oauth/v2/token/revoke?${new URLSearchParams({ token: refreshToken })}`, { method: 'POST' });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    const { text } = await this.post(`${trimSlash(accountsServer)}/oauth/v2/token/revoke?${new URLSearchParams({ token: refreshToken })}`, { method: 'POST' });
+    const body = parseObject(text) ?? {};
     if (typeof body['error'] === 'string') throw new ZohoOAuthError(body['error'], stringOrUndefined(body['error_description']));
   }
 
+  /** One call to the accounts server; not reaching it (or losing the answer) is a ZohoNetworkError. */
+  private async post(url: string, init: RequestInit): Promise<{ status: number; text: string }> {
+    try {
+      const response = await this.fetchImpl(url, init);
+      return { status: response.status, text: await response.text() };
+    } catch (err) {
+      throw new ZohoNetworkError(err);
+    }
+  }
+
   private async tokenRequest(accountsServer: string, params: Record<string, string>): Promise<ZohoTokenSet> {
-    const response = await this.fetchImpl(`${trimSlash(accountsServer)}/oauth/v2/token`, {
+    const response = await this.post(`${trimSlash(accountsServer)}/oauth/v2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(params).toString(),
     });
-    const text = await response.text();
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      throw new ZohoOAuthError(`http_${response.status}`, 'the accounts server did not answer JSON');
-    }
+    const body = parseObject(response.text);
+    if (!body) throw new ZohoOAuthError(`http_${response.status}`, 'the accounts server did not answer JSON');
     // Errors, the throttle included, come with HTTP 200.
     if (typeof body['error'] === 'string') throw new ZohoOAuthError(body['error'], stringOrUndefined(body['error_description']));
     if (typeof body['access_token'] !== 'string' || typeof body['api_domain'] !== 'string') {
@@ -96,6 +101,16 @@ export class ZohoOAuthClient {
       expiresInMs: expiresInMs(body),
       scope: stringOrUndefined(body['scope']),
     };
+  }
+}
+
+/** The answer's JSON object, or undefined when it is not one. */
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import type { SimZohoServer } from '@mlc/sim-zoho';
 import { admin as simAdmin, startTestSim } from '@mlc/sim-zoho/test-kit';
@@ -19,6 +20,15 @@ async function tokenCalls(sim: SimZohoServer): Promise<TokenCall[]> {
 async function seedAccount(sim: SimZohoServer, name: string): Promise<string> {
   const created = await simAdmin(sim, 'POST', 'records/Accounts', { Account_Name: name });
   return created.json.data[0].details.id as string;
+}
+
+/** A loopback port nothing listens on (just freed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 describe('Zoho connect and token lifecycle (real PostgreSQL, sim-zoho over HTTP)', () => {
@@ -131,6 +141,24 @@ describe('Zoho connect and token lifecycle (real PostgreSQL, sim-zoho over HTTP)
     // Reconnecting heals it.
     expect((await relay.connect(tenant)).status).to.equal(200);
     expect((await replicaB.admin('GET', `/v1/tenants/${tenant}/zoho/records/Accounts/${id}`)).status).to.equal(200);
+  });
+
+  it('an accounts server out of reach at refresh time is "Zoho unavailable" (try later), not a broken connection', async () => {
+    const tenant = await relay.createTenant('zc-unreachable');
+    expect((await relay.connect(tenant)).status).to.equal(200);
+    const id = await seedAccount(sim, 'Unreachable');
+    const db = relay.relay.app.get(DataSource);
+    const [row] = await db.query(`SELECT accounts_server FROM zoho_connection WHERE tenant_id = $1`, [tenant]);
+    await db.query(`UPDATE zoho_connection SET accounts_server = $2, access_token_expires_at = now() WHERE tenant_id = $1`, [tenant, `http://127.0.0.1:${await closedPort()}`]);
+
+    const refused = await relay.admin('GET', `/v1/tenants/${tenant}/zoho/records/Accounts/${id}`);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(503);
+    expect(refused.body.detail.reason).to.equal('zoho_unavailable');
+    expect(refused.body.message).to.match(/^Zoho did not refresh the access token: Zoho could not be reached: .*ECONNREFUSED/);
+    expect((await relay.admin('GET', `/v1/tenants/${tenant}/zoho`)).body.status).to.equal('connected');
+
+    await db.query(`UPDATE zoho_connection SET accounts_server = $2 WHERE tenant_id = $1`, [tenant, row.accounts_server]);
+    expect((await relay.admin('GET', `/v1/tenants/${tenant}/zoho/records/Accounts/${id}`)).status).to.equal(200);
   });
 
   it('disconnect revokes the refresh token at Zoho and forgets the tokens', async () => {

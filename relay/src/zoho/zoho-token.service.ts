@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ZohoOAuthError, type ZohoAccess, type ZohoOAuthClient } from '@mlc/zoho';
+import { ZohoNetworkError, ZohoOAuthError, type ZohoAccess, type ZohoOAuthClient } from '@mlc/zoho';
 import { DomainError } from '../common/domain-error.js';
 import type { Logger } from '../common/logger.js';
 import { RELAY_LOGGER } from '../common/tokens.js';
@@ -104,6 +104,7 @@ export class ZohoTokenService {
         this.log.info({ tenantId, expiresInMs: fresh.expiresInMs }, 'Zoho access token refreshed');
         return { kind: 'access', access: { accessToken: fresh.accessToken, apiDomain: fresh.apiDomain } };
       } catch (err) {
+        if (err instanceof ZohoNetworkError) return { kind: 'unavailable', error: err.message };
         if (!(err instanceof ZohoOAuthError)) throw err;
         if (!err.needsReconnect) return { kind: 'unavailable', error: err.message };
         // Revoked or invalid refresh token: stop here, or every call would retry a refresh forever.
