@@ -46,7 +46,7 @@ function lookupId(value: JsonValue): string | undefined {
 }
 
 /** Returns the stored form of one field value, or the item error Zoho would give for it. */
-function normalizeValue(field: FieldDef, value: JsonValue, path: string, opts: NormalizeOptions): JsonValue | ItemError {
+function normalizeValue(field: FieldDef, value: JsonValue, path: () => string, opts: NormalizeOptions): JsonValue | ItemError {
   if (value === null) return null;
   switch (field.type) {
     case 'text':
@@ -56,28 +56,28 @@ function normalizeValue(field: FieldDef, value: JsonValue, path: string, opts: N
     case 'picklist':
     case 'email': {
       const limit = TEXT_LIMITS[field.type] ?? 255;
-      if (typeof value !== 'string') return invalidData(field.apiName, path, field.type === 'textarea' ? 'textarea' : field.type);
-      if (value.length > limit) return invalidData(field.apiName, path, field.type, { maximum_length: String(limit) });
-      if (field.type === 'email' && value !== '' && !EMAIL.test(value)) return invalidData(field.apiName, path, 'email');
+      if (typeof value !== 'string') return invalidData(field.apiName, path(), field.type === 'textarea' ? 'textarea' : field.type);
+      if (value.length > limit) return invalidData(field.apiName, path(), field.type, { maximum_length: String(limit) });
+      if (field.type === 'email' && value !== '' && !EMAIL.test(value)) return invalidData(field.apiName, path(), 'email');
       return value;
     }
     case 'integer':
-      return Number.isSafeInteger(value) ? value : invalidData(field.apiName, path, 'integer');
+      return Number.isSafeInteger(value) ? value : invalidData(field.apiName, path(), 'integer');
     case 'double':
     case 'currency':
-      return typeof value === 'number' && Number.isFinite(value) ? value : invalidData(field.apiName, path, field.type);
+      return typeof value === 'number' && Number.isFinite(value) ? value : invalidData(field.apiName, path(), field.type);
     case 'boolean':
-      return typeof value === 'boolean' ? value : invalidData(field.apiName, path, 'boolean');
+      return typeof value === 'boolean' ? value : invalidData(field.apiName, path(), 'boolean');
     case 'date':
-      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : invalidData(field.apiName, path, 'date');
+      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : invalidData(field.apiName, path(), 'date');
     case 'datetime': {
       const ms = typeof value === 'string' ? parseZohoDateTime(value) : Number.NaN;
-      return Number.isNaN(ms) ? invalidData(field.apiName, path, 'datetime') : zohoDateTime(ms);
+      return Number.isNaN(ms) ? invalidData(field.apiName, path(), 'datetime') : zohoDateTime(ms);
     }
     case 'lookup': {
       const id = lookupId(value);
       const target = id === undefined ? undefined : opts.resolveLookup(field.lookupModule ?? '', id);
-      return target ? { name: target.name, id: target.id } : invalidData(field.apiName, path, 'lookup');
+      return target ? { name: target.name, id: target.id } : invalidData(field.apiName, path(), 'lookup');
     }
     case 'line_items':
       return normalizeLineItems(field, value, path, opts);
@@ -89,11 +89,11 @@ function numberOr(value: JsonValue | undefined, fallback: number): number {
 }
 
 /** v8 line items: [{Product_Name:{id}, Quantity, List_Price, Discount, Tax, Description}]; totals are computed. */
-function normalizeLineItems(field: FieldDef, value: JsonValue, path: string, opts: NormalizeOptions): JsonValue | ItemError {
-  if (!Array.isArray(value)) return invalidData(field.apiName, path, 'jsonarray');
+function normalizeLineItems(field: FieldDef, value: JsonValue, path: () => string, opts: NormalizeOptions): JsonValue | ItemError {
+  if (!Array.isArray(value)) return invalidData(field.apiName, path(), 'jsonarray');
   const items: JsonValue[] = [];
   for (const [index, raw] of value.entries()) {
-    const itemPath = `${path}[${index}]`;
+    const itemPath = `${path()}[${index}]`;
     const parent = { parent_api_name: field.apiName };
     if (!isObject(raw)) return invalidData(field.apiName, itemPath, 'jsonobject');
     if (isBlank(raw.Product_Name)) return mandatoryMissing('Product_Name', `${itemPath}.Product_Name`, parent);
@@ -137,15 +137,17 @@ function isItemError(value: JsonValue | ItemError): value is ItemError {
 /** Checks one record of a write body against the module and returns the fields to store. */
 export function normalizeRecord(def: ModuleDef, fieldsByName: ReadonlyMap<string, FieldDef>, input: JsonObject, index: number, opts: NormalizeOptions): Normalized {
   const values: JsonObject = {};
-  for (const [name, value] of Object.entries(input)) {
+  for (const name in input) {
     if (SYSTEM_FIELDS.has(name) || name.startsWith('$')) continue;
+    const value = input[name] as JsonValue;
     const field = fieldsByName.get(name);
-    const path = `$.data[${index}].${name}`;
+    // Only an error names the path: built on demand, not for every field of every record.
+    const path = (): string => `$.data[${index}].${name}`;
     if (!field) {
       if (opts.acceptUnknownFields) values[name] = value;
       continue;
     }
-    if (field.required && isBlank(value)) return { ok: false, error: mandatoryMissing(name, path) };
+    if (field.required && isBlank(value)) return { ok: false, error: mandatoryMissing(name, path()) };
     const normalized = normalizeValue(field, value, path, opts);
     if (isItemError(normalized)) return { ok: false, error: normalized };
     values[name] = normalized;

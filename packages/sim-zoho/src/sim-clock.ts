@@ -21,8 +21,13 @@ export class SimClock {
 
 /** Zoho writes times as ISO-8601 with an offset and without milliseconds, e.g. 2026-11-24T09:58:09+00:00. */
 export function zohoDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  // A write of 100 records stamps each one: the text changes once a second, so the last one is kept.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastStamp.second) lastStamp = { second, text: new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00') };
+  return lastStamp.text;
 }
+
+let lastStamp = { second: Number.NaN, text: '' };
 
 /** Accepts Zoho's offset form and plain ISO; NaN when unparseable. */
 export function parseZohoDateTime(text: string): number {
