@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { SapRow } from '../../sap/sap-commands.service.js';
+import type { ReadTableRequest, SapRow } from '../../sap/sap-commands.service.js';
 import type { CustomersConfig } from '../flow-config.js';
 import type { FlowRun } from '../flow-run.js';
 import type { FlowRunner } from '../flow-runner.js';
 import { changedObjects } from './change-documents.js';
+import { KeyOrderedLookup } from './key-ordered-lookup.js';
 import { OrderedProgress } from './ordered-progress.js';
 import { sapNow, type SapInstant } from './sap-clock.js';
 import { displayNumber, quote, text } from './sap-values.js';
@@ -31,12 +32,17 @@ interface CustomerState {
   load?: { startedAt: SapInstant; through?: string };
 }
 
-/** The org-level data of a customer, joined in from KNB1 and KNKK. */
+interface Credit {
+  limit: string;
+  blocked: boolean;
+}
+
+/** The org-level data of a customer, joined in from KNB1 and KNKK (and KNVK), by KUNNR. */
 interface CustomerExtras {
-  terms: Map<string, string>;
-  credit: Map<string, { limit: string; blocked: boolean }>;
+  terms: Pick<ReadonlyMap<string, string>, 'get'>;
+  credit: Pick<ReadonlyMap<string, Credit>, 'get'>;
   /** Contact persons by customer (empty when contacts are off). */
-  contacts: Map<string, SapRow[]>;
+  contacts: ReadonlyMap<string, SapRow[]>;
 }
 
 /**
@@ -64,7 +70,22 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     // Taken before reading, so a change made during the load is read again by the first delta.
     const load: NonNullable<CustomerState['load']> = state.load ?? { startedAt: await sapNow(run.sap) };
     if (!state.load) await run.checkpoint({ load });
-    const extras = await this.extras(run);
+    const where = load.through ? `KUNNR > ${quote(load.through)}` : undefined;
+    // KNB1 and KNKK are read alongside KNA1, all in KUNNR order: a batch is written once both are past its last customer.
+    const terms = new KeyOrderedLookup(run.sap.read({ ...this.termsRequest(run, where), pageSize: 5_000 }), kunnrOf, termsOf);
+    const credit = new KeyOrderedLookup(run.sap.read({ ...this.creditRequest(run, where), pageSize: 5_000 }), kunnrOf, creditOf);
+    try {
+      await this.loadCustomers(run, load, where, { terms, credit, contacts: await this.contacts(run) }, (kunnr) => Promise.all([terms.readThrough(kunnr), credit.readThrough(kunnr)]));
+    } finally {
+      terms.close();
+      credit.close();
+    }
+    if (run.signal.aborted) return;
+    await run.checkpoint({ initialDone: true, cdhdr: load.startedAt, load: undefined });
+  }
+
+  /** KNA1 from `where` on, in batches written concurrently, each once `extrasThrough` its last customer. */
+  private async loadCustomers(run: Run, load: NonNullable<CustomerState['load']>, where: string | undefined, extras: CustomerExtras, extrasThrough: (kunnr: string) => Promise<unknown>): Promise<void> {
     const progress = new OrderedProgress(load.through);
     let savedAt = performance.now();
     let saving = false;
@@ -83,8 +104,10 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     const inFlight = new Set<Promise<void>>();
     let pending: SapRow[] = [];
     const flush = async (rows: SapRow[]): Promise<void> => {
-      const ticket = progress.begin(text(rows[rows.length - 1], 'KUNNR'));
-      const write = this.write(run, rows, extras)
+      const last = text(rows[rows.length - 1], 'KUNNR');
+      const ticket = progress.begin(last);
+      const write = extrasThrough(last)
+        .then(() => this.write(run, rows, extras))
         .then(() => {
           progress.finish(ticket);
           return saveProgress();
@@ -95,7 +118,6 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       write.catch(() => undefined);
       if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
     };
-    const where = load.through ? `KUNNR > ${quote(load.through)}` : undefined;
     for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: 5_000, ...(where ? { where } : {}) })) {
       pending.push(...batch);
       while (pending.length >= ZOHO_BATCH) {
@@ -106,8 +128,6 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     }
     if (pending.length > 0) await flush(pending);
     await Promise.all(inFlight);
-    if (run.signal.aborted) return;
-    await run.checkpoint({ initialDone: true, cdhdr: load.startedAt, load: undefined });
   }
 
   private async delta(run: Run, since: SapInstant): Promise<void> {
@@ -179,8 +199,8 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     for (let at = 0; at < outbound.length; at += ZOHO_BATCH) await upsertToZoho(run, 'Contacts', [keyField], outbound.slice(at, at + ZOHO_BATCH));
   }
 
-  /** KNB1, KNKK and KNVK read at once (three tables, three calls in flight), for some customers or all. */
-  private async extras(run: Run, kunnrs?: readonly string[]): Promise<CustomerExtras> {
+  /** KNB1, KNKK and KNVK of some customers, read at once (three tables, three calls in flight). */
+  private async extras(run: Run, kunnrs: readonly string[]): Promise<CustomerExtras> {
     const [terms, credit, contacts] = await Promise.all([this.terms(run, kunnrs), this.credit(run, kunnrs), this.contacts(run, kunnrs)]);
     return { terms, credit, contacts };
   }
@@ -194,17 +214,41 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     return byCustomer;
   }
 
-  private async terms(run: Run, kunnrs?: readonly string[]): Promise<Map<string, string>> {
-    const request = { table: 'KNB1', keyFields: ['KUNNR', 'BUKRS'], fields: ['KUNNR', 'BUKRS', 'ZTERM'], where: `BUKRS = ${quote(run.config.companyCode)}` };
-    const rows = kunnrs ? await run.sap.readByKeys(request, 'KUNNR', kunnrs) : await run.sap.readAll(request);
-    return new Map(rows.map((row) => [text(row, 'KUNNR'), text(row, 'ZTERM')]));
+  private async terms(run: Run, kunnrs: readonly string[]): Promise<Map<string, string>> {
+    const rows = await run.sap.readByKeys(this.termsRequest(run), 'KUNNR', kunnrs);
+    return new Map(rows.map((row) => [kunnrOf(row), termsOf(row)]));
   }
 
-  private async credit(run: Run, kunnrs?: readonly string[]): Promise<CustomerExtras['credit']> {
-    const request = { table: 'KNKK', keyFields: ['KUNNR', 'KKBER'], fields: ['KUNNR', 'KKBER', 'KLIMK', 'CRBLB'], where: `KKBER = ${quote(run.config.creditControlArea)}` };
-    const rows = kunnrs ? await run.sap.readByKeys(request, 'KUNNR', kunnrs) : await run.sap.readAll(request);
-    return new Map(rows.map((row) => [text(row, 'KUNNR'), { limit: text(row, 'KLIMK') || '0', blocked: text(row, 'CRBLB') === 'X' }]));
+  private async credit(run: Run, kunnrs: readonly string[]): Promise<Map<string, Credit>> {
+    const rows = await run.sap.readByKeys(this.creditRequest(run), 'KUNNR', kunnrs);
+    return new Map(rows.map((row) => [kunnrOf(row), creditOf(row)]));
   }
+
+  /** The payment terms in the configured company code (KNB1), from `where` on. */
+  private termsRequest(run: Run, where?: string): ReadTableRequest {
+    return { table: 'KNB1', keyFields: ['KUNNR', 'BUKRS'], fields: ['KUNNR', 'BUKRS', 'ZTERM'], where: andWhere(`BUKRS = ${quote(run.config.companyCode)}`, where) };
+  }
+
+  /** The credit limit and block in the configured credit control area (KNKK), from `where` on. */
+  private creditRequest(run: Run, where?: string): ReadTableRequest {
+    return { table: 'KNKK', keyFields: ['KUNNR', 'KKBER'], fields: ['KUNNR', 'KKBER', 'KLIMK', 'CRBLB'], where: andWhere(`KKBER = ${quote(run.config.creditControlArea)}`, where) };
+  }
+}
+
+function kunnrOf(row: SapRow): string {
+  return text(row, 'KUNNR');
+}
+
+function termsOf(row: SapRow): string {
+  return text(row, 'ZTERM');
+}
+
+function creditOf(row: SapRow): Credit {
+  return { limit: text(row, 'KLIMK') || '0', blocked: text(row, 'CRBLB') === 'X' };
+}
+
+function andWhere(condition: string, more: string | undefined): string {
+  return more ? `${condition} AND ${more}` : condition;
 }
 
 /** A KNA1 row with its org-level data from KNB1 and KNKK, looked up once. */
@@ -212,7 +256,7 @@ interface Customer {
   row: SapRow;
   kunnr: string;
   terms: string | undefined;
-  credit: { limit: string; blocked: boolean } | undefined;
+  credit: Credit | undefined;
 }
 
 function customerOf(row: SapRow, extras: CustomerExtras): Customer {
