@@ -1,5 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
-import { request as httpRequest, type Dispatcher } from 'undici';
+import { request as httpRequest } from 'undici';
 import { ZohoBudget } from './zoho-budget.js';
 import { ZohoApiError, ZohoNetworkError } from './zoho-errors.js';
 
@@ -37,8 +37,6 @@ export interface ZohoCrmClientOptions {
   readonly tokens: ZohoTokenProvider;
   readonly budget: ZohoBudget;
   readonly retry?: Partial<ZohoRetryOptions>;
-  /** Connection pool for the calls (undici's global one by default). */
-  readonly dispatcher?: Dispatcher;
   readonly onExchange?: (exchange: ZohoExchange) => void;
 }
 
@@ -126,7 +124,6 @@ export class ZohoCrmClient {
           ...request.headers,
         },
         body: requestText,
-        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
       });
       status = response.statusCode;
       remaining = headerValue(response.headers['x-api-credits-remaining']);
