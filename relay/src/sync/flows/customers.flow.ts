@@ -20,9 +20,13 @@ const LOAD_CHECKPOINT_MS = 2_000;
 /**
  * Zoho batches under way at once during a load. More than Zoho's 10 concurrent writes (the client's
  * budget queues the rest): while 10 batches are at Zoho, the others read their links or journal, so
- * no Zoho slot waits on PostgreSQL. 12 kept ~72 % of the CPU busy on the bench, 32 ~80 % (+25 % records/s).
+ * no Zoho slot waits on PostgreSQL. 12 kept ~72 % of the CPU busy on the bench, 32 ~80 % (+25 % records/s);
+ * with 20 some 18 batches still queue for a Zoho slot, and fewer records live long enough to cost the GC.
  */
-const WRITES_IN_FLIGHT = 32;
+const WRITES_IN_FLIGHT = 20;
+const PAGE_ROWS = 5_000;
+/** How far KNB1 and KNKK are read past the customers being written (see KeyOrderedLookup). */
+const EXTRAS_AHEAD_ROWS = 2 * PAGE_ROWS;
 const ZOHO_BATCH = 100;
 
 interface CustomerState {
@@ -72,8 +76,8 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     if (!state.load) await run.checkpoint({ load });
     const where = load.through ? `KUNNR > ${quote(load.through)}` : undefined;
     // KNB1 and KNKK are read alongside KNA1, all in KUNNR order: a batch is written once both are past its last customer.
-    const terms = new KeyOrderedLookup(run.sap.read({ ...this.termsRequest(run, where), pageSize: 5_000 }), kunnrOf, termsOf);
-    const credit = new KeyOrderedLookup(run.sap.read({ ...this.creditRequest(run, where), pageSize: 5_000 }), kunnrOf, creditOf);
+    const terms = new KeyOrderedLookup(run.sap.read({ ...this.termsRequest(run, where), pageSize: PAGE_ROWS }), kunnrOf, termsOf, EXTRAS_AHEAD_ROWS);
+    const credit = new KeyOrderedLookup(run.sap.read({ ...this.creditRequest(run, where), pageSize: PAGE_ROWS }), kunnrOf, creditOf, EXTRAS_AHEAD_ROWS);
     try {
       await this.loadCustomers(run, load, where, { terms, credit, contacts: await this.contacts(run) }, (kunnr) => Promise.all([terms.readThrough(kunnr), credit.readThrough(kunnr)]));
     } finally {
@@ -118,7 +122,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       write.catch(() => undefined);
       if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
     };
-    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: 5_000, ...(where ? { where } : {}) })) {
+    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: PAGE_ROWS, ...(where ? { where } : {}) })) {
       pending.push(...batch);
       while (pending.length >= ZOHO_BATCH) {
         await flush(pending.slice(0, ZOHO_BATCH));

@@ -81,4 +81,31 @@ describe('KeyOrderedLookup (a table read in key order, usable as it arrives)', (
     await tick();
     expect(read.returned, 'the source was let go').to.equal(true);
   });
+
+  it('stays at most aheadRows rows past the furthest key asked for, and reads on as readers move', async () => {
+    const read = new ControlledRead();
+    const lookup = new KeyOrderedLookup(read, (r: Row) => r.KUNNR, (r: Row) => r.ZTERM, 4);
+    read.give(rows('0001', '0002'));
+    read.give(rows('0003', '0004'));
+    read.give(rows('0005', '0006'));
+    await tick();
+    await tick();
+    expect([lookup.get('0004'), lookup.get('0005')], 'two batches (4 rows) ahead of nobody: it waits').to.deep.equal(['T4', undefined]);
+    expect(await settled(lookup.readThrough('0002'))).to.equal('resolved');
+    await tick();
+    expect(lookup.get('0005'), 'the first batch is behind the reader now: room for one more').to.equal('T5');
+    const beyond = lookup.readThrough('0008');
+    read.give(rows('0007', '0008'));
+    expect(await settled(beyond), 'a reader past everything read lets it go on').to.equal('resolved');
+  });
+
+  it('closed while it waits for room, lets the source go', async () => {
+    const read = new ControlledRead();
+    const lookup = new KeyOrderedLookup(read, (r: Row) => r.KUNNR, (r: Row) => r.ZTERM, 2);
+    read.give(rows('0001', '0002'));
+    await tick();
+    lookup.close();
+    await tick();
+    expect(read.returned).to.equal(true);
+  });
 });
