@@ -2,6 +2,7 @@ import { randomUUIDv7 } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { preparedQuery } from '../common/prepared-query.js';
 import { queryRows } from '../common/query-rows.js';
 import type { FlowKey } from './flow-keys.js';
 
@@ -166,8 +167,8 @@ export class SyncRecordsRepository {
   async recordAttempts(tenantId: string, flowKey: FlowKey, runId: string | null, attempts: readonly AttemptRecord[]): Promise<void> {
     const onDrafts = attempts.filter((a) => a.draft);
     const onStored = attempts.filter((a) => !a.draft);
-    if (onDrafts.length > 0) await this.db.query(CREATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onDrafts), runId]);
-    if (onStored.length > 0) await this.db.query(UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onStored), runId]);
+    if (onDrafts.length > 0) await preparedQuery(this.db, 'sync_create_links_with_attempts', CREATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onDrafts), runId]);
+    if (onStored.length > 0) await preparedQuery(this.db, 'sync_update_links_with_attempts', UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onStored), runId]);
   }
 
   /**
