@@ -16,6 +16,7 @@ import {
   type RelayFrame,
   type Transport,
   type Welcome,
+  streamWindowBytes,
 } from '@mlc/tunnel';
 import type { Logger } from 'pino';
 import { COMMAND_KINDS, STREAMED_COMMANDS, runCommand, type CommandContext } from '../commands/command-handlers.js';
@@ -217,7 +218,7 @@ export class AgentSession {
     const abort = new AbortController();
     const writer =
       STREAMED_COMMANDS.has(command.body)
-        ? new StreamWriter(command.id, this.welcome.limits.stream_window_bytes, this.welcome.limits.max_chunk_bytes, this.channel, abort.signal)
+        ? new StreamWriter(command.id, streamWindowBytes(this.welcome.limits.stream_window_bytes, command.stream_window_bytes), this.welcome.limits.max_chunk_bytes, this.channel, abort.signal)
         : undefined;
     this.running.set(command.id, { abort, writer });
     const deadline = setTimeout(() => abort.abort(new TunnelError('DEADLINE_EXCEEDED', `deadline of ${command.deadline_ms} ms passed`)), command.deadline_ms || 30_000);

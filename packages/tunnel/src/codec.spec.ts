@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { decodeAgentFrame, decodeRelayFrame, encodeAgentFrame, encodeRelayFrame } from './codec.js';
+import { streamWindowBytes } from './protocol.js';
 import type { AgentFrame, RelayFrame } from './frames.js';
 import { TunnelError } from './tunnel-error.js';
 
@@ -75,5 +76,14 @@ describe('tunnel codec', () => {
         .to.throw(TunnelError)
         .with.property('code', 'PROTOCOL_VIOLATION');
     }
+  });
+
+  it("carries a command's own stream window; without one the agent reads 0 and keeps the session's", () => {
+    const asked = decodeRelayFrame(encodeRelayFrame({ kind: 'command', command: { id: 1, deadline_ms: 1, correlation_id: '', stream_window_bytes: 512 * 1024, body: 'ping', ping: {} } }), LIMIT);
+    const plain = decodeRelayFrame(encodeRelayFrame({ kind: 'command', command: { id: 2, deadline_ms: 1, correlation_id: '', body: 'ping', ping: {} } }), LIMIT);
+    if (asked.kind !== 'command' || plain.kind !== 'command') throw new Error('expected commands');
+    expect(streamWindowBytes(8 * 1024 * 1024, asked.command.stream_window_bytes)).to.equal(512 * 1024);
+    expect(streamWindowBytes(8 * 1024 * 1024, plain.command.stream_window_bytes)).to.equal(8 * 1024 * 1024);
+    expect(streamWindowBytes(64 * 1024, asked.command.stream_window_bytes), 'never more than the session allows').to.equal(64 * 1024);
   });
 });

@@ -145,6 +145,8 @@ export type Command = {
   id: number;
   deadline_ms: number;
   correlation_id: string;
+  /** A streamed command's window when smaller than the session's; 0 or absent: the session's. */
+  stream_window_bytes?: number;
 } & CommandBody;
 
 export interface PingResult {

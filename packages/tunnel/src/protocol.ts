@@ -14,3 +14,8 @@ export const DEFAULT_LIMITS = {
 
 /** Time an unauthenticated connection gets to say Hello and answer the challenge. */
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** The window a streamed command runs with: the command's own when it asks for a smaller one, else the session's. */
+export function streamWindowBytes(sessionBytes: number, commandBytes: number | undefined): number {
+  return commandBytes !== undefined && commandBytes > 0 ? Math.min(sessionBytes, commandBytes) : sessionBytes;
+}

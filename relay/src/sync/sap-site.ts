@@ -52,9 +52,14 @@ export class SapSite {
     }
   }
 
-  /** Streams a table in batches; the start is retried, a broken stream fails the run's read. */
-  async *read(request: ReadTableRequest): AsyncGenerator<SapRow[]> {
-    for await (const batch of this.commands.readTable(this.agent, this.options.profile, request, this.callOptions(3))) {
+  /**
+   * Streams a table in batches; the start is retried, a broken stream fails the run's read.
+   * `windowBytes`: how far the agent may read ahead of the consumer, for a read consumed only as
+   * fast as something else goes (default: the tunnel session's window, 8 MiB).
+   */
+  async *read(request: ReadTableRequest, windowBytes?: number): AsyncGenerator<SapRow[]> {
+    const options = { ...this.callOptions(3), ...(windowBytes === undefined ? {} : { streamWindowBytes: windowBytes }) };
+    for await (const batch of this.commands.readTable(this.agent, this.options.profile, request, options)) {
       this.rowsRead += batch.length;
       yield batch;
     }

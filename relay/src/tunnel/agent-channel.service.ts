@@ -14,6 +14,8 @@ export interface AgentCallOptions {
   correlationId?: string;
   /** When given, an agent of another tenant reads as offline: tenants never reach each other's agents. */
   tenantId?: string;
+  /** A streamed command's window, when it should be smaller than the session's (a read consumed slowly on purpose). */
+  streamWindowBytes?: number;
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;

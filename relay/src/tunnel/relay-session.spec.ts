@@ -137,6 +137,23 @@ describe('RelaySession', () => {
     expect((await stream.end).chunks).to.equal(4);
   });
 
+  it('asks for a smaller window for a stream read slowly on purpose, and grants credit by it', async () => {
+    const { fake, session } = setup();
+    await fake.handshake();
+    const stream = session.stream({ body: 'echo_stream', echo_stream: { chunks: 2, chunk_size: 8 * 1024, delay_ms: 0 } }, { deadlineMs: 5_000, streamWindowBytes: 16 * 1024 });
+    const command = await fake.next();
+    if (command.kind !== 'command') throw new Error('expected a command');
+    expect(command.command.stream_window_bytes, 'the agent is told').to.equal(16 * 1024);
+    const id = command.command.id;
+    fake.send({ kind: 'result_chunk', result_chunk: { command_id: id, seq: 0, data: Buffer.alloc(8 * 1024) } });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    const credit = await fake.next();
+    expect(credit.kind === 'stream_credit' && credit.stream_credit.bytes, 'a quarter of 16 KiB is due after one 8 KiB chunk (of 64 KiB it would not be)').to.equal(8 * 1024);
+    fake.send({ kind: 'result', result: { command_id: id, body: 'stream_end', stream_end: { chunks: 1, bytes: String(8 * 1024) } } });
+    expect((await iterator.next()).done).to.equal(true);
+  });
+
   it('fails in-flight commands as maybe-executed when the agent disconnects', async () => {
     const { fake, session, closed } = setup();
     await fake.handshake();

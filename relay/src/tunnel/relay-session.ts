@@ -17,6 +17,7 @@ import {
   type Result,
   type ResultBody,
   type Transport,
+  streamWindowBytes,
 } from '@mlc/tunnel';
 import type { Logger } from '../common/logger.js';
 import { CommandStream } from './command-stream.js';
@@ -51,6 +52,8 @@ export interface CallOptions {
   deadlineMs: number;
   signal?: AbortSignal;
   correlationId?: string;
+  /** A streamed command's window, when smaller than the session's (see Command.stream_window_bytes). */
+  streamWindowBytes?: number;
 }
 
 interface PendingCommand {
@@ -132,7 +135,7 @@ export class RelaySession {
   stream(body: CommandBody, options: CallOptions): CommandStream {
     let id = 0;
     const stream = new CommandStream(
-      this.settings.limits.stream_window_bytes,
+      streamWindowBytes(this.settings.limits.stream_window_bytes, options.streamWindowBytes),
       (bytes) => this.send({ kind: 'stream_credit', stream_credit: { command_id: id, bytes } }),
       () => this.abandon(id, 'the consumer stopped reading the stream'),
     );
@@ -174,7 +177,7 @@ export class RelaySession {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => this.abandon(id, `no answer within ${options.deadlineMs} ms`, 'DEADLINE_EXCEEDED'), options.deadlineMs);
     this.pending.set(id, { ...handlers, timer, detachSignal: () => options.signal?.removeEventListener('abort', onAbort) });
-    const command = { id, deadline_ms: options.deadlineMs, correlation_id: options.correlationId ?? '', ...body };
+    const command = { id, deadline_ms: options.deadlineMs, correlation_id: options.correlationId ?? '', stream_window_bytes: options.streamWindowBytes ?? 0, ...body };
     this.send({ kind: 'command', command });
     return id;
   }

@@ -268,10 +268,10 @@ export class ReplicaRouter implements OnApplicationShutdown {
     try {
       const frame = decodeRelayFrame(row.command, ROUTED_FRAME_LIMIT);
       if (frame.kind !== 'command') throw new TunnelError('INTERNAL', `routed frame is a ${frame.kind}`);
-      const { id: _ignored, deadline_ms: _d, correlation_id, ...body } = frame.command;
+      const { id: _ignored, deadline_ms: _d, correlation_id, stream_window_bytes, ...body } = frame.command;
       const session = this.registry.get(row.agent_id);
       if (!session) throw new TunnelError('AGENT_OFFLINE', `agent ${row.agent_id} is not connected`);
-      const callOptions = { deadlineMs: Math.max(1, row.remaining_ms), signal: abort.signal, correlationId: correlation_id };
+      const callOptions = { deadlineMs: Math.max(1, row.remaining_ms), signal: abort.signal, correlationId: correlation_id, streamWindowBytes: stream_window_bytes };
       if (streamed) {
         resultFrame = await this.streamRunner.run(id, row.origin_replica, session, body as CommandBody, callOptions);
       } else {

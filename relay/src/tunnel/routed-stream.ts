@@ -1,4 +1,4 @@
-import { TunnelError, decodeAgentFrame, encodeAgentFrame, encodeRelayFrame, toTunnelError, type CommandBody } from '@mlc/tunnel';
+import { TunnelError, decodeAgentFrame, encodeAgentFrame, encodeRelayFrame, streamWindowBytes, toTunnelError, type CommandBody } from '@mlc/tunnel';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../common/logger.js';
 import { queryRows } from '../common/query-rows.js';
@@ -60,7 +60,7 @@ export class RemoteStreamReaders {
   open(agentId: string, findHolder: () => Promise<string>, body: CommandBody, options: CallOptions): CommandStream {
     let started: { id: string; holder: string } | undefined;
     const stream = new CommandStream(
-      this.windowBytes,
+      streamWindowBytes(this.windowBytes, options.streamWindowBytes),
       (bytes) => started && void this.bus.notify(started.holder, `credit:${started.id}:${bytes}`),
       () => started && this.abandon(started.id, new TunnelError('CANCELLED', 'the consumer stopped reading the stream')),
     );
@@ -163,13 +163,14 @@ export class RoutedStreamRunner {
   }
 
   async run(id: string, origin: string, session: RelaySession, body: CommandBody, options: CallOptions): Promise<Buffer> {
-    const credit: Credit = { available: this.windowBytes, wake: undefined };
+    const windowBytes = streamWindowBytes(this.windowBytes, options.streamWindowBytes);
+    const credit: Credit = { available: windowBytes, wake: undefined };
     this.credits.set(id, credit);
     try {
       const stream = session.stream(body, options);
       let seq = 0;
       for await (const chunk of stream) {
-        while (credit.available < Math.min(chunk.length, this.windowBytes)) {
+        while (credit.available < Math.min(chunk.length, windowBytes)) {
           if (options.signal?.aborted) throw new TunnelError('CANCELLED', 'the origin replica cancelled the stream');
           await new Promise<void>((resolve) => (credit.wake = resolve));
         }
@@ -197,5 +198,5 @@ export class RoutedStreamRunner {
 
 /** A command as routed between replicas: the holder gives it its own session-local id. */
 export function encodeCommand(body: CommandBody, options: CallOptions): Buffer {
-  return encodeRelayFrame({ kind: 'command', command: { id: 0, deadline_ms: options.deadlineMs, correlation_id: options.correlationId ?? '', ...body } });
+  return encodeRelayFrame({ kind: 'command', command: { id: 0, deadline_ms: options.deadlineMs, correlation_id: options.correlationId ?? '', stream_window_bytes: options.streamWindowBytes ?? 0, ...body } });
 }

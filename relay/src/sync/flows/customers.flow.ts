@@ -27,6 +27,11 @@ const WRITES_IN_FLIGHT = 20;
 const PAGE_ROWS = 5_000;
 /** How far KNB1 and KNKK are read past the customers being written (see KeyOrderedLookup). */
 const EXTRAS_AHEAD_ROWS = 2 * PAGE_ROWS;
+/**
+ * How far the agent reads a table ahead of the load: the tunnel's 8 MiB would let it read ~130,000
+ * KNB1 rows at once, on CPU the writes need (512 KiB is ~8,000 KNB1 or ~2,000 KNA1 rows).
+ */
+const READ_WINDOW_BYTES = 512 * 1024;
 const ZOHO_BATCH = 100;
 
 interface CustomerState {
@@ -76,8 +81,8 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     if (!state.load) await run.checkpoint({ load });
     const where = load.through ? `KUNNR > ${quote(load.through)}` : undefined;
     // KNB1 and KNKK are read alongside KNA1, all in KUNNR order: a batch is written once both are past its last customer.
-    const terms = new KeyOrderedLookup(run.sap.read({ ...this.termsRequest(run, where), pageSize: PAGE_ROWS }), kunnrOf, termsOf, EXTRAS_AHEAD_ROWS);
-    const credit = new KeyOrderedLookup(run.sap.read({ ...this.creditRequest(run, where), pageSize: PAGE_ROWS }), kunnrOf, creditOf, EXTRAS_AHEAD_ROWS);
+    const terms = new KeyOrderedLookup(run.sap.read({ ...this.termsRequest(run, where), pageSize: PAGE_ROWS }, READ_WINDOW_BYTES), kunnrOf, termsOf, EXTRAS_AHEAD_ROWS);
+    const credit = new KeyOrderedLookup(run.sap.read({ ...this.creditRequest(run, where), pageSize: PAGE_ROWS }, READ_WINDOW_BYTES), kunnrOf, creditOf, EXTRAS_AHEAD_ROWS);
     try {
       await this.loadCustomers(run, load, where, { terms, credit, contacts: await this.contacts(run) }, (kunnr) => Promise.all([terms.readThrough(kunnr), credit.readThrough(kunnr)]));
     } finally {
@@ -122,7 +127,7 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
       write.catch(() => undefined);
       if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
     };
-    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: PAGE_ROWS, ...(where ? { where } : {}) })) {
+    for await (const batch of run.sap.read({ table: 'KNA1', keyFields: ['KUNNR'], fields: KNA1_FIELDS, pageSize: PAGE_ROWS, ...(where ? { where } : {}) }, READ_WINDOW_BYTES)) {
       pending.push(...batch);
       while (pending.length >= ZOHO_BATCH) {
         await flush(pending.slice(0, ZOHO_BATCH));
