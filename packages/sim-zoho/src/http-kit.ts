@@ -44,14 +44,19 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function sendReply(res: ServerResponse, status: number, body: JsonValue | string | undefined, headers: Record<string, string> = {}): void {
+/** A JSON body serialized ahead of sending (an API call's, so its serialization counts in the call's latency). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+export function sendReply(res: ServerResponse, status: number, body: JsonValue | JsonText | string | undefined, headers: Record<string, string> = {}): void {
   if (body === undefined) {
     res.writeHead(status, headers);
     res.end();
     return;
   }
   const isText = typeof body === 'string';
-  const payload = isText ? body : JSON.stringify(body);
+  const payload = isText ? body : body instanceof JsonText ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': isText ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8',
     'content-length': String(Buffer.byteLength(payload)),

@@ -6,7 +6,7 @@ import type { ApiResult } from './api-result.js';
 import { CallLog } from './call-log.js';
 import { FaultInjector } from './fault-injector.js';
 import { dataCentreUrls, parseDcRoute, type DataCentre, type DataCentreUrls } from './data-centres.js';
-import { HttpReply, readBody, sendJson, sendReply, sleep, zohoError } from './http-kit.js';
+import { HttpReply, JsonText, readBody, sendJson, sendReply, sleep, zohoError, type JsonValue } from './http-kit.js';
 import { LimitsService } from './limits.service.js';
 import { OAuthStore, type OAuthClient, type OAuthState } from './oauth.store.js';
 import { handleAccounts } from './oauth.routes.js';
@@ -169,7 +169,7 @@ export class SimZohoServer implements SimContext {
       return;
     }
     let credits = 0;
-    let result: ApiResult;
+    let result: ApiReply;
     try {
       result = await this.runApi(request, (charged) => (credits = charged));
     } catch (error) {
@@ -180,17 +180,17 @@ export class SimZohoServer implements SimContext {
     sendReply(request.res, result.status, result.body, this.limits.remainingHeader());
   }
 
-  private async runApi(request: RouteRequest, charged: (credits: number) => void): Promise<ApiResult> {
+  private async runApi(request: RouteRequest, charged: (credits: number) => void): Promise<ApiReply> {
     const grant = authenticate(this, request);
     const operation = resolveOperation(this, request);
     checkScope(grant, operation);
     const release = this.limits.acquire(operation.complex);
     if (!release) throw tooManyRequests();
     try {
-      let result: ApiResult;
+      let result: ApiReply;
       try {
         if (!this.limits.canSpend(operation.credits)) throw tooManyRequests();
-        result = operation.run();
+        result = serialized(operation.run());
       } finally {
         await this.restOfLatency(request);
       }
@@ -212,6 +212,16 @@ export class SimZohoServer implements SimContext {
     const rest = request.receivedAt + this.settings.latencyMs - performance.now();
     if (rest > 0) await sleep(rest);
   }
+}
+
+/** An API call's answer, its body serialized inside the call's latency (Zoho's own work is in its latency). */
+interface ApiReply {
+  readonly status: number;
+  readonly body?: JsonValue | JsonText;
+}
+
+function serialized(result: ApiResult): ApiReply {
+  return result.body === undefined ? result : { status: result.status, body: new JsonText(JSON.stringify(result.body)) };
 }
 
 export function startSimZoho(options: SimZohoOptions = {}): Promise<SimZohoServer> {
