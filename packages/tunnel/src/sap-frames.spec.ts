@@ -7,15 +7,15 @@ const LIMIT = 1024 * 1024;
 // The SAP command and result bodies must survive the codec exactly as frames.ts types them.
 describe('tunnel codec: SAP command and result bodies', () => {
   const commands: RelayFrame[] = [
-    { kind: 'command', command: { id: 1, deadline_ms: 1000, correlation_id: 'c', body: 'rfc_call', rfc_call: { profile: 'PRD', function_module: 'BAPI_PO_GETDETAIL1', params_json: '{"PURCHASEORDER":"4500000001"}' } } },
+    { kind: 'command', command: { id: 1, deadline_ms: 1000, correlation_id: 'c', stream_window_bytes: 0, body: 'rfc_call', rfc_call: { profile: 'PRD', function_module: 'BAPI_PO_GETDETAIL1', params_json: '{"PURCHASEORDER":"4500000001"}' } } },
     {
       kind: 'command',
-      command: { id: 2, deadline_ms: 1000, correlation_id: '', body: 'rfc_transaction', rfc_transaction: { profile: 'PRD', calls: [{ function_module: 'BAPI_PO_CREATE1', params_json: '{}' }, { function_module: 'Z_X', params_json: '' }] } },
+      command: { id: 2, deadline_ms: 1000, correlation_id: '', stream_window_bytes: 0, body: 'rfc_transaction', rfc_transaction: { profile: 'PRD', calls: [{ function_module: 'BAPI_PO_CREATE1', params_json: '{}' }, { function_module: 'Z_X', params_json: '' }] } },
     },
     {
       kind: 'command',
       command: {
-        id: 3, deadline_ms: 1000, correlation_id: '', body: 'rfc_read_table',
+        id: 3, deadline_ms: 1000, correlation_id: '', stream_window_bytes: 512 * 1024, body: 'rfc_read_table',
         rfc_read_table: { profile: 'PRD', table: 'KNA1', fields: ['KUNNR', 'NAME1'], key_fields: ['KUNNR'], where: "LAND1 = 'DE'", alpha_fields: ['KUNNR'], max_rows: 10, page_size: 5 },
       },
     },

@@ -11,13 +11,13 @@ describe('tunnel codec: http_request and x3_graphql', () => {
       {
         kind: 'command',
         command: {
-          id: 7, deadline_ms: 5000, correlation_id: 'c-1', body: 'http_request',
+          id: 7, deadline_ms: 5000, correlation_id: 'c-1', stream_window_bytes: 0, body: 'http_request',
           http_request: { profile: 'X3-PROD', method: 'GET', path: '/api1/x3/erp/SEED/BPCUSTOMER?representation=BPCUSTOMER.$query', headers: { accept: 'application/json' }, body: Buffer.alloc(0) },
         },
       },
       {
         kind: 'command',
-        command: { id: 8, deadline_ms: 5000, correlation_id: '', body: 'x3_graphql', x3_graphql: { profile: 'X3-PROD', query: '{ sage { x3Sales { salesOrder { totalCount } } } }', variables_json: '{"a":1}', operation_name: '' } },
+        command: { id: 8, deadline_ms: 5000, correlation_id: '', stream_window_bytes: 0, body: 'x3_graphql', x3_graphql: { profile: 'X3-PROD', query: '{ sage { x3Sales { salesOrder { totalCount } } } }', variables_json: '{"a":1}', operation_name: '' } },
       },
     ];
     for (const frame of frames) expect(decodeRelayFrame(encodeRelayFrame(frame), LIMIT)).to.deep.equal(frame);
