@@ -51,6 +51,12 @@ interface Credit {
   blocked: boolean;
 }
 
+/** A load's KNB1 and KNKK reads, which run alongside KNA1 (see KeyOrderedLookup). */
+interface ExtrasRead {
+  readThrough(kunnr: string): Promise<unknown>;
+  forgetThrough(kunnr: string): void;
+}
+
 /** The org-level data of a customer, joined in from KNB1 and KNKK (and KNVK), by KUNNR. */
 interface CustomerExtras {
   terms: Pick<ReadonlyMap<string, string>, 'get'>;
@@ -89,7 +95,13 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     const terms = new KeyOrderedLookup(readByKunnr(run, this.termsRequest(run, where)), kunnrOf, termsOf, EXTRAS_AHEAD_ROWS);
     const credit = new KeyOrderedLookup(readByKunnr(run, this.creditRequest(run, where)), kunnrOf, creditOf, EXTRAS_AHEAD_ROWS);
     try {
-      await this.loadCustomers(run, load, where, { terms, credit, contacts: await this.contacts(run) }, (kunnr) => Promise.all([terms.readThrough(kunnr), credit.readThrough(kunnr)]));
+      await this.loadCustomers(run, load, where, { terms, credit, contacts: await this.contacts(run) }, {
+        readThrough: (kunnr) => Promise.all([terms.readThrough(kunnr), credit.readThrough(kunnr)]),
+        forgetThrough: (kunnr) => {
+          terms.forgetThrough(kunnr);
+          credit.forgetThrough(kunnr);
+        },
+      });
     } finally {
       terms.close();
       credit.close();
@@ -98,8 +110,11 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     await run.checkpoint({ initialDone: true, cdhdr: load.startedAt, load: undefined });
   }
 
-  /** KNA1 from `where` on, in batches written concurrently, each once `extrasThrough` its last customer. */
-  private async loadCustomers(run: Run, load: NonNullable<CustomerState['load']>, where: string | undefined, extras: CustomerExtras, extrasThrough: (kunnr: string) => Promise<unknown>): Promise<void> {
+  /**
+   * KNA1 from `where` on, in batches written concurrently, each once the extras are read through its
+   * last customer; the extras of customers done are let go.
+   */
+  private async loadCustomers(run: Run, load: NonNullable<CustomerState['load']>, where: string | undefined, extras: CustomerExtras, extrasRead: ExtrasRead): Promise<void> {
     const progress = new OrderedProgress(load.through);
     let savedAt = performance.now();
     let saving = false;
@@ -120,10 +135,11 @@ export class CustomersFlow implements FlowRunner<'sap-customers-to-zoho-accounts
     const flush = async (rows: SapRow[]): Promise<void> => {
       const last = text(rows[rows.length - 1], 'KUNNR');
       const ticket = progress.begin(last);
-      const write = extrasThrough(last)
+      const write = extrasRead.readThrough(last)
         .then(() => this.write(run, rows, extras))
         .then(() => {
           progress.finish(ticket);
+          if (progress.through !== undefined) extrasRead.forgetThrough(progress.through);
           return saveProgress();
         })
         .finally(() => inFlight.delete(write));

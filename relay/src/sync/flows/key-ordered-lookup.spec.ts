@@ -108,4 +108,13 @@ describe('KeyOrderedLookup (a table read in key order, usable as it arrives)', (
     await tick();
     expect(read.returned).to.equal(true);
   });
+
+  it('forgets the values at or below a key, and keeps the ones after it', async () => {
+    const read = new ControlledRead();
+    const lookup = new KeyOrderedLookup(read, (r: Row) => r.KUNNR, (r: Row) => r.ZTERM);
+    read.give(rows('0001', '0002', '0003'));
+    await tick();
+    lookup.forgetThrough('0002');
+    expect([lookup.get('0001'), lookup.get('0002'), lookup.get('0003')]).to.deep.equal([undefined, undefined, 'T3']);
+  });
 });

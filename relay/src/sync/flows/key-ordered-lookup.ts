@@ -37,6 +37,18 @@ export class KeyOrderedLookup<Row, Value> {
     return this.values.get(key);
   }
 
+  /**
+   * Drops the values at or below `key`, which nobody will ask for again (a load whose batches are
+   * written through there): a load keeps only what is ahead of its writes, not whole tables.
+   */
+  forgetThrough(key: string): void {
+    // Rows arrive in key order, and a Map iterates in insertion order: the oldest values go first.
+    for (const stored of this.values.keys()) {
+      if (stored > key) return;
+      this.values.delete(stored);
+    }
+  }
+
   /** Settles once every row with a key at or below `key` has arrived; rejects if the read failed or was stopped. */
   readThrough(key: string): Promise<void> {
     this.want(key);
