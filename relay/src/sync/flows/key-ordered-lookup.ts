@@ -72,20 +72,16 @@ export class KeyOrderedLookup<Row, Value> {
       for (;;) {
         while (this.rowsAhead >= this.aheadRows && !this.closed) await new Promise<void>((resolve) => (this.resume = resolve));
         this.resume = undefined;
-        if (this.closed) {
-          await read.return?.();
-          return;
-        }
+        if (this.closed) break;
         const next = await read.next();
-        if (next.done) break;
-        this.take(next.value);
-        if (this.closed) {
-          await read.return?.();
+        if (next.done) {
+          this.finished = true;
+          this.wake();
           return;
         }
+        this.take(next.value);
       }
-      this.finished = true;
-      this.wake();
+      await read.return?.();
     } catch (err) {
       this.failure = { error: err };
       for (const waiter of this.waiting) waiter.reject(err);
@@ -109,7 +105,10 @@ export class KeyOrderedLookup<Row, Value> {
   private want(key: string): void {
     if (this.wanted !== undefined && key <= this.wanted) return;
     this.wanted = key;
-    while (this.ahead.length > 0 && (this.ahead[0] as { last: string }).last <= key) this.rowsAhead -= (this.ahead.shift() as { rows: number }).rows;
+    for (let first = this.ahead[0]; first !== undefined && first.last <= key; first = this.ahead[0]) {
+      this.ahead.shift();
+      this.rowsAhead -= first.rows;
+    }
     if (this.rowsAhead < this.aheadRows) this.resume?.();
   }
 
