@@ -11,6 +11,9 @@
  */
 export class KeyOrderedLookup<Row, Value> {
   private readonly values = new Map<string, Value>();
+  /** The keys of `values` in arrival order, from `kept` on (see forgetThrough). */
+  private readonly arrived: string[] = [];
+  private kept = 0;
   private through: string | undefined;
   private finished = false;
   private failure: { error: unknown } | undefined;
@@ -42,10 +45,15 @@ export class KeyOrderedLookup<Row, Value> {
    * written through there): a load keeps only what is ahead of its writes, not whole tables.
    */
   forgetThrough(key: string): void {
-    // Rows arrive in key order, and a Map iterates in insertion order: the oldest values go first.
-    for (const stored of this.values.keys()) {
-      if (stored > key) return;
-      this.values.delete(stored);
+    // Walking the Map from its oldest entry would also walk every hole its deletions left (until it
+    // next grows), so the keys are kept in arrival (= key) order beside it.
+    while (this.kept < this.arrived.length && (this.arrived[this.kept] as string) <= key) {
+      this.values.delete(this.arrived[this.kept] as string);
+      this.kept += 1;
+    }
+    if (this.kept > 4_096 && this.kept * 2 > this.arrived.length) {
+      this.arrived.splice(0, this.kept);
+      this.kept = 0;
     }
   }
 
@@ -92,7 +100,11 @@ export class KeyOrderedLookup<Row, Value> {
   private take(batch: Row[]): void {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
-    for (const row of batch) this.values.set(this.keyOf(row), this.valueOf(row));
+    for (const row of batch) {
+      const key = this.keyOf(row);
+      this.values.set(key, this.valueOf(row));
+      this.arrived.push(key);
+    }
     this.through = this.keyOf(last);
     if (this.wanted === undefined || this.through > this.wanted) {
       this.ahead.push({ last: this.through, rows: batch.length });
