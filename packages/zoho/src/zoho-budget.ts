@@ -1,3 +1,5 @@
+import { GateCounters } from './concurrency-gate.js';
+import type { ZohoGate } from './zoho-io-thread.js';
 import { COMPLEX_CONCURRENCY, editionConcurrency, editionDailyCredits, type ZohoEdition } from './zoho-editions.js';
 
 export interface ZohoBudgetLimits {
@@ -19,54 +21,21 @@ export class ZohoBudgetExhaustedError extends Error {
 
 const DAY_MS = 86_400_000;
 const BUCKET_MS = 60_000;
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private limit: number) {}
-
-  get inFlight(): number {
-    return this.active;
-  }
-
-  setLimit(limit: number): void {
-    this.limit = limit;
-    this.wake();
-  }
-
-  async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active += 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    this.active -= 1;
-    this.wake();
-  }
-
-  private wake(): void {
-    while (this.active < this.limit && this.waiting.length > 0) {
-      this.active += 1;
-      this.waiting.shift()?.();
-    }
-  }
-}
+let nextGateId = 1;
 
 /**
  * One org's API budget on this process: its edition's concurrency (with the pool of 10 for complex
- * calls) and its rolling 24 h credits. Calls queue for a slot instead of drawing Zoho's 429; credits
- * are counted in one-minute buckets like Zoho's rolling window, and corrected from
- * X-API-CREDITS-REMAINING whenever Zoho sends it. Replicas each hold their own budget, so a shared
- * org can still meet a 429 now and then: the client retries those.
+ * calls) and its rolling 24 h credits. Calls queue for a slot instead of drawing Zoho's 429 (on
+ * Zoho's I/O thread, which holds the slots: see ZohoIoThread); credits are counted in one-minute
+ * buckets like Zoho's rolling window, and corrected from X-API-CREDITS-REMAINING whenever Zoho sends
+ * it. Replicas each hold their own budget, so a shared org can still meet a 429 now and then: the
+ * client retries those.
  */
-export class ZohoBudget {
-  private readonly all: Semaphore;
-  private readonly complex: Semaphore;
+export class ZohoBudget implements ZohoGate {
+  readonly gateId = nextGateId++;
+  readonly counters: GateCounters;
   private readonly buckets = new Map<number, number>();
+  private readonly limitListeners: Array<() => void> = [];
   private limits: ZohoBudgetLimits;
 
   constructor(
@@ -74,8 +43,7 @@ export class ZohoBudget {
     private readonly now: () => number = Date.now,
   ) {
     this.limits = limits;
-    this.all = new Semaphore(limits.concurrency);
-    this.complex = new Semaphore(Math.min(limits.complexConcurrency, limits.concurrency));
+    this.counters = new GateCounters(limits);
   }
 
   static forEdition(edition: ZohoEdition, users = 1): ZohoBudget {
@@ -84,30 +52,24 @@ export class ZohoBudget {
 
   setLimits(limits: ZohoBudgetLimits): void {
     this.limits = limits;
-    this.all.setLimit(limits.concurrency);
-    this.complex.setLimit(Math.min(limits.complexConcurrency, limits.concurrency));
+    this.counters.setLimits(limits);
+    for (const listener of this.limitListeners) listener();
+  }
+
+  onLimitsChanged(listener: () => void): void {
+    this.limitListeners.push(listener);
   }
 
   usage(): ZohoBudgetUsage {
-    return { ...this.limits, inFlight: this.all.inFlight, complexInFlight: this.complex.inFlight, creditsUsed: this.creditsUsed() };
+    return { ...this.limits, inFlight: this.counters.inFlight, complexInFlight: this.counters.complexInFlight, creditsUsed: this.creditsUsed() };
   }
 
-  /** Waits for a slot and reserves the call's credits; the returned function frees the slot. */
-  async acquire(credits: number, complex: boolean): Promise<() => void> {
+  /** Reserves a call's credits, or throws if the org's day is used up; refund what Zoho did not charge. */
+  reserve(credits: number): void {
     if (this.creditsUsed() + credits > this.limits.creditsPerDay) {
       throw new ZohoBudgetExhaustedError(`the org's ${this.limits.creditsPerDay} API credits per 24 h are used up`);
     }
-    // Complex first: a call holding a general slot while it waits for a complex one would starve simple calls.
-    if (complex) await this.complex.acquire();
-    await this.all.acquire();
     this.charge(credits);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.all.release();
-      if (complex) this.complex.release();
-    };
   }
 
   /** Gives back credits of a call Zoho did not charge (it failed). */

@@ -4,10 +4,20 @@ import { TEST_CLIENT, admin, startTestSim } from '@mlc/sim-zoho/test-kit';
 import { ZohoBudget } from './zoho-budget.js';
 import { ZohoCrmClient, type ZohoAccess, type ZohoExchange, type ZohoTokenProvider } from './zoho-crm.client.js';
 import { ZohoApiError, ZohoNetworkError, ZohoOAuthError } from './zoho-errors.js';
+import { ZohoIoThread } from './zoho-io-thread.js';
 import { ZohoOAuthClient } from './zoho-oauth.client.js';
 import { fetchOrg } from './zoho-org.api.js';
 import { ZohoRecordsApi, type ZohoRecord } from './zoho-records.api.js';
 import { ZOHO_SCOPES } from './zoho-regions.js';
+
+/** Waits (polling) until `done` holds; fails naming `what` after 5 s. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 /** A token provider with a plain refresh, counting renewals. */
 class RefreshingTokens implements ZohoTokenProvider {
@@ -171,5 +181,37 @@ describe('@mlc/zoho against sim-zoho over HTTP', () => {
     expect(exchanges.filter((e) => e.status === 429)).to.have.length(0);
     expect(exchanges).to.have.length(60);
     expect(budget.usage().creditsUsed).to.equal(60);
+  });
+
+  it('counts the calls at Zoho in the budget while they are there, and starts queued ones when the limits rise', async () => {
+    const { tokens } = await connect();
+    await admin(sim, 'POST', 'settings', { latencyMs: 300 });
+    const budget = new ZohoBudget({ concurrency: 2, complexConcurrency: 2, creditsPerDay: 1_000 });
+    const client = clientWith(tokens, budget);
+    const calls = Promise.all(Array.from({ length: 5 }, () => fetchOrg(client)));
+    await until(() => budget.usage().inFlight === 2, 'two calls at Zoho');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(budget.usage().inFlight, 'two at Zoho, three waiting').to.equal(2);
+    budget.setLimits({ concurrency: 5, complexConcurrency: 5, creditsPerDay: 1_000 });
+    await until(() => budget.usage().inFlight === 5, 'the waiting three to go when the limit rose');
+    await calls;
+    expect(budget.usage().inFlight).to.equal(0);
+    expect(exchanges).to.have.length(5);
+  });
+
+  it('retries the calls an I/O thread took down with it, on a new thread', async () => {
+    const { tokens } = await connect();
+    await admin(sim, 'POST', 'settings', { latencyMs: 300 });
+    const io = new ZohoIoThread();
+    const budget = ZohoBudget.forEdition('enterprise', 10);
+    const client = new ZohoCrmClient({ tokens, budget, io, retry: { minTimeoutMs: 20, maxTimeoutMs: 50 }, onExchange: (exchange) => exchanges.push(exchange) });
+    const calls = Promise.all([fetchOrg(client), fetchOrg(client)]);
+    await until(() => budget.usage().inFlight === 2, 'both calls at Zoho');
+    await io.close();
+    expect(budget.usage().inFlight, 'no slot is held by a dead thread').to.equal(0);
+    const orgs = await calls;
+    expect(orgs.map((org) => org.edition)).to.deep.equal(['enterprise', 'enterprise']);
+    expect(budget.usage().creditsUsed, 'the unanswered calls were refunded').to.equal(2);
+    await io.close();
   });
 });

@@ -1,7 +1,8 @@
 import pRetry, { AbortError } from 'p-retry';
-import { request as httpRequest } from 'undici';
 import { ZohoBudget } from './zoho-budget.js';
 import { ZohoApiError, ZohoNetworkError } from './zoho-errors.js';
+import { zohoIoThread, type ZohoIoThread } from './zoho-io-thread.js';
+import type { WireAnswer } from './zoho-io.messages.js';
 
 /** An access token and the API host it works on (always the api_domain Zoho returned with it). */
 export interface ZohoAccess {
@@ -38,6 +39,8 @@ export interface ZohoCrmClientOptions {
   readonly budget: ZohoBudget;
   readonly retry?: Partial<ZohoRetryOptions>;
   readonly onExchange?: (exchange: ZohoExchange) => void;
+  /** Where the calls are made; the process's shared I/O thread unless a test brings its own. */
+  readonly io?: ZohoIoThread;
 }
 
 export interface ZohoRequest {
@@ -64,8 +67,8 @@ const DEFAULT_RETRY: ZohoRetryOptions = { retries: 6, minTimeoutMs: 250, maxTime
  * Zoho CRM v8 over HTTP: `Authorization: Zoho-oauthtoken`, the org's budget around every call, one
  * token renewal on 401 INVALID_TOKEN, and 429/5xx/network failures retried with jittered backoff.
  * Everything else (4xx) is thrown at once as a ZohoApiError; a network failure that outlives the
- * retries as a ZohoNetworkError (retryable later). Calls go through undici's request API, not fetch:
- * a 100-record write costs about a third of fetch's CPU (no WHATWG streams), which a bulk load feels.
+ * retries as a ZohoNetworkError (retryable later). The calls themselves go out on Zoho's I/O thread
+ * (ZohoIoThread), which holds the budget's concurrency slots.
  */
 export class ZohoCrmClient {
   private readonly retry: ZohoRetryOptions;
@@ -108,43 +111,27 @@ export class ZohoCrmClient {
   private async send(request: ZohoRequest, access: ZohoAccess): Promise<ZohoResponse | ZohoApiError> {
     const query = request.query ? `?${new URLSearchParams(request.query)}` : '';
     const url = `${access.apiDomain}${request.path}${query}`;
-    // Serialized before taking a slot and parsed after giving it back: a slot stands for a request
-    // in flight at Zoho, and a write batch spends milliseconds in JSON on our side.
-    const requestText = request.body === undefined ? undefined : JSON.stringify(request.body);
-    const release = await this.options.budget.acquire(request.credits, request.complex);
-    let status: number;
-    let text: string;
-    let remaining: string | null;
+    const headers: Record<string, string> = { authorization: `Zoho-oauthtoken ${access.accessToken}`, ...request.headers };
+    // Serialized here and parsed here: the I/O thread only holds the slot and moves the bytes.
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const { budget } = this.options;
+    budget.reserve(request.credits);
+    let answer: WireAnswer;
     try {
-      const response = await httpRequest(url, {
-        method: request.method,
-        headers: {
-          authorization: `Zoho-oauthtoken ${access.accessToken}`,
-          ...(requestText === undefined ? {} : { 'content-type': 'application/json' }),
-          ...request.headers,
-        },
-        body: requestText,
-      });
-      status = response.statusCode;
-      remaining = headerValue(response.headers['x-api-credits-remaining']);
-      text = await response.body.text();
+      answer = await (this.options.io ?? zohoIoThread).exchange(budget, request.complex, { url, method: request.method, headers, body });
     } catch (err) {
-      this.options.budget.refund(request.credits);
+      budget.refund(request.credits);
       throw new ZohoNetworkError(err);
-    } finally {
-      release();
     }
-    const body = text ? parseJson(text) : undefined;
-    if (remaining !== null && Number.isFinite(Number(remaining))) this.options.budget.observeRemaining(Number(remaining));
-    this.options.onExchange?.({ method: request.method, url, requestBody: request.body, status, responseBody: body });
-    if (status < 400) return { status, body };
-    this.options.budget.refund(request.credits);
-    return toApiError(status, body);
+    const { status, creditsRemaining } = answer;
+    const responseBody = answer.text ? parseJson(answer.text) : undefined;
+    if (creditsRemaining !== null && Number.isFinite(Number(creditsRemaining))) budget.observeRemaining(Number(creditsRemaining));
+    this.options.onExchange?.({ method: request.method, url, requestBody: request.body, status, responseBody });
+    if (status < 400) return { status, body: responseBody };
+    budget.refund(request.credits);
+    return toApiError(status, responseBody);
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
 function parseJson(text: string): unknown {
