@@ -33,7 +33,7 @@ export class ModuleTable {
   readonly fields = new Map<string, FieldDef>();
   /** Deleted records in deletion order, for GET /{module}/deleted. */
   readonly deleted: DeletedRecord[] = [];
-  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  private readonly indexes = new Map<string, Map<string, IndexEntry>>();
 
   constructor(readonly def: ModuleDef) {
     for (const field of def.fields) this.fields.set(field.apiName, field);
@@ -45,7 +45,7 @@ export class ModuleTable {
     this.indexes.delete(field.apiName);
   }
 
-  private index(field: string): Map<string, Set<string>> {
+  private index(field: string): Map<string, IndexEntry> {
     let index = this.indexes.get(field);
     if (index) return index;
     index = new Map();
@@ -59,7 +59,8 @@ export class ModuleTable {
     const key = indexKey(value);
     if (key === undefined) return undefined;
     const ids = this.index(field).get(key);
-    if (!ids) return undefined;
+    if (ids === undefined) return undefined;
+    if (typeof ids === 'string') return ids === exceptId ? undefined : ids;
     for (const id of ids) if (id !== exceptId) return id;
     return undefined;
   }
@@ -69,7 +70,7 @@ export class ModuleTable {
       const oldKey = indexKey(previous?.[field]);
       const newKey = indexKey(record.values[field]);
       if (oldKey === newKey && previous) continue;
-      if (oldKey !== undefined) index.get(oldKey)?.delete(record.id);
+      removeFromIndex(index, oldKey, record.id);
       addToIndex(index, newKey, record.id);
     }
     this.records.set(record.id, record);
@@ -78,10 +79,7 @@ export class ModuleTable {
   remove(id: string): StoredRecord | undefined {
     const record = this.records.get(id);
     if (!record) return undefined;
-    for (const [field, index] of this.indexes) {
-      const key = indexKey(record.values[field]);
-      if (key !== undefined) index.get(key)?.delete(id);
-    }
+    for (const [field, index] of this.indexes) removeFromIndex(index, indexKey(record.values[field]), id);
     this.records.delete(id);
     return record;
   }
@@ -93,12 +91,24 @@ export class ModuleTable {
   }
 }
 
-function addToIndex(index: Map<string, Set<string>>, key: string | undefined, id: string): void {
+/**
+ * The ids whose field holds one value, oldest first: most values belong to one record, so a lone id
+ * is kept as itself (a Set each would cost ~100 bytes per record and index).
+ */
+type IndexEntry = string | Set<string>;
+
+function addToIndex(index: Map<string, IndexEntry>, key: string | undefined, id: string): void {
   if (key === undefined) return;
-  let ids = index.get(key);
-  if (!ids) {
-    ids = new Set();
-    index.set(key, ids);
-  }
-  ids.add(id);
+  const ids = index.get(key);
+  if (ids === undefined) index.set(key, id);
+  else if (typeof ids === 'string') {
+    if (ids !== id) index.set(key, new Set([ids, id]));
+  } else ids.add(id);
+}
+
+function removeFromIndex(index: Map<string, IndexEntry>, key: string | undefined, id: string): void {
+  if (key === undefined) return;
+  const ids = index.get(key);
+  if (ids === id) index.delete(key);
+  else if (typeof ids === 'object') ids.delete(id);
 }

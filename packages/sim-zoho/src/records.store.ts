@@ -5,7 +5,8 @@ import { standardModules, type FieldDef, type ModuleDef } from './record-modules
 import { invalidData, normalizeRecord, type ItemError, type LookupTarget, type NormalizeOptions } from './record-validation.js';
 import { zohoDateTime, type SimClock } from './sim-clock.js';
 
-export const SIM_USER = { name: 'Sim Admin', id: '5725767000000411001', email: 'admin@sim-zoho.test' } as const;
+/** The org's one user. Records share this object (frozen), rather than a copy each in Owner, Created_By and Modified_By. */
+export const SIM_USER = Object.freeze({ name: 'Sim Admin', id: '5725767000000411001', email: 'admin@sim-zoho.test' });
 
 export type WriteOutcome =
   | { readonly ok: true; readonly record: StoredRecord; readonly action: 'insert' | 'update'; readonly duplicateField: string | null; readonly changed: string[] }
@@ -155,9 +156,9 @@ export class RecordsStore {
     const values: JsonObject = {
       id,
       ...normalized.values,
-      Owner: { ...SIM_USER },
-      Created_By: { ...SIM_USER },
-      Modified_By: { ...SIM_USER },
+      Owner: SIM_USER,
+      Created_By: SIM_USER,
+      Modified_By: SIM_USER,
       Created_Time: stamp,
       Modified_Time: stamp,
     };
@@ -176,7 +177,7 @@ export class RecordsStore {
     const changed = Object.keys(normalized.values).filter((key) => JSON.stringify(existing.values[key] ?? null) !== JSON.stringify(normalized.values[key]));
     const previous = existing.values;
     const now = this.clock.now();
-    existing.values = { ...previous, ...normalized.values, Modified_By: { ...SIM_USER }, Modified_Time: zohoDateTime(now) };
+    existing.values = { ...previous, ...normalized.values, Modified_By: SIM_USER, Modified_Time: zohoDateTime(now) };
     existing.modifiedMs = now;
     table.put(existing, previous);
     return { ok: true, record: existing, action: 'update', duplicateField: null, changed };
