@@ -108,7 +108,12 @@ describe('sync schedules and records (real PostgreSQL, real migrations)', () => 
     expect(await records.get(tenantId, String(failing?.id))).to.deep.include({ status: 'dead', attempts: 1, deadReason: 'Zoho refused it: INVALID_DATA', syncedValues: null });
     const [entry] = await records.journal(tenantId, String(draft?.id));
     expect(entry).to.deep.include({ attempt: 1, outcome: 'succeeded', source: { KNA1: { KUNNR: '0000100002' } }, payload: values, request });
-    expect((await records.journal(tenantId, String(failing?.id)))[0]).to.deep.include({ request, error: 'Zoho refused it: INVALID_DATA' });
+    expect((await records.journal(tenantId, String(failing?.id)))[0]).to.deep.include({ request, error: 'Zoho refused it: INVALID_DATA', source: null, response: null });
+    const absent: Array<{ n: string }> = await db.query(`SELECT count(*) AS n FROM sync_journal WHERE link_id = $1 AND source IS NULL AND response IS NULL`, [failing?.id]);
+    expect(absent[0]?.n, 'a document not given is SQL NULL, not a JSON null').to.equal('1');
+    // An attempt that brings no values keeps the ones the link agreed on.
+    await records.recordAttempts(tenantId, flow, null, [{ linkId: String(stored?.id), outcome: 'skipped', correlationId: randomUUID() }]);
+    expect(await records.get(tenantId, String(stored?.id))).to.deep.include({ status: 'synced', syncedValues: { Account_Name: 'Acme' } });
     // Found again as stored links, not drafts.
     const [again] = await records.linksFor(tenantId, 'customer', flow, 'sap', ['0000100002']);
     expect([again?.id, again?.draft]).to.deep.equal([draft?.id, undefined]);

@@ -167,8 +167,8 @@ export class SyncRecordsRepository {
   async recordAttempts(tenantId: string, flowKey: FlowKey, runId: string | null, attempts: readonly AttemptRecord[]): Promise<void> {
     const onDrafts = attempts.filter((a) => a.draft);
     const onStored = attempts.filter((a) => !a.draft);
-    if (onDrafts.length > 0) await preparedQuery(this.db, 'sync_create_links_with_attempts', CREATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onDrafts), runId]);
-    if (onStored.length > 0) await preparedQuery(this.db, 'sync_update_links_with_attempts', UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, ...attemptInput(onStored), runId]);
+    if (onDrafts.length > 0) await preparedQuery(this.db, 'sync_create_links_with_attempts', CREATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, runId, ...attemptInput(onDrafts)]);
+    if (onStored.length > 0) await preparedQuery(this.db, 'sync_update_links_with_attempts', UPDATE_LINKS_WITH_ATTEMPTS, [tenantId, flowKey, runId, ...attemptInput(onStored)]);
   }
 
   /**
@@ -245,40 +245,63 @@ function keyColumn(side: 'sap' | 'zoho'): 'sap_key' | 'zoho_id' {
 const JOURNAL_PRUNE_LOCK_CLASS = 7_740_201;
 
 /**
- * Attempts as two JSON parameters: the rows, and the distinct request summaries they point to (a
- * batch call's summary is one object shared by its 100 records, sent once). Values that are the
- * payload itself (an upsert's usual case) are flagged, not sent twice.
+ * Attempts as one JSON array per column (ATTEMPT_INPUT names them), and the distinct request
+ * summaries they point to (a batch call's summary is one object shared by its 100 records, sent
+ * once). Values that are the payload itself (an upsert's usual case) are flagged, not sent twice.
+ * PostgreSQL splits each array in one pass and stores the documents as they come; one array of row
+ * objects (json_to_recordset) cost it a hash table per row and a second pass over every document:
+ * ~5 CPU-us more per record on a bulk load, of its ~35.
  */
-function attemptInput(attempts: readonly AttemptRecord[]): [string, string] {
+function attemptInput(attempts: readonly AttemptRecord[]): string[] {
   const requests: unknown[] = [];
   const requestAt = new Map<unknown, number>();
-  const rows = attempts.map((a) => {
-    let at: number | null = null;
-    if (a.request !== undefined && a.request !== null) {
-      at = requestAt.get(a.request) ?? requests.push(a.request) - 1;
-      requestAt.set(a.request, at);
-    }
-    const valuesArePayload = a.syncedValues !== undefined && a.syncedValues !== null && a.syncedValues === a.payload;
-    return {
-      link_id: a.linkId, entity: a.draft?.entity ?? null, outcome: a.outcome, correlation_id: a.correlationId,
-      sap_key: a.sapKey ?? a.draft?.sapKey ?? null, zoho_id: a.zohoId ?? a.draft?.zohoId ?? null,
-      synced_values: valuesArePayload ? null : (a.syncedValues ?? null), values_are_payload: valuesArePayload,
-      source: a.source ?? null, payload: a.payload ?? null, request_at: at, response: a.response ?? null, error: a.error ?? null,
-    };
+  const requestIndex = attempts.map((a) => {
+    if (a.request === undefined || a.request === null) return null;
+    const at = requestAt.get(a.request) ?? requests.push(a.request) - 1;
+    requestAt.set(a.request, at);
+    return at;
   });
-  return [JSON.stringify(rows), JSON.stringify(requests)];
+  const valuesArePayload = attempts.map((a) => a.syncedValues !== undefined && a.syncedValues !== null && a.syncedValues === a.payload);
+  const column = (pick: (a: AttemptRecord, at: number) => unknown): string => JSON.stringify(attempts.map((a, at) => pick(a, at) ?? null));
+  return [
+    column((a) => a.linkId),
+    column((a) => a.draft?.entity),
+    column((a) => a.outcome),
+    column((a) => a.correlationId),
+    column((a) => a.sapKey ?? a.draft?.sapKey),
+    column((a) => a.zohoId ?? a.draft?.zohoId),
+    JSON.stringify(valuesArePayload),
+    JSON.stringify(requestIndex),
+    column((a) => a.error),
+    column((a, at) => (valuesArePayload[at] ? null : a.syncedValues)),
+    column((a) => a.source),
+    column((a) => a.payload),
+    column((a) => a.response),
+    JSON.stringify(requests),
+  ];
 }
 
+/** A JSON null in a document column is no document (SQL NULL), as it was before it was sent. */
+const doc = (column: string): string => `CASE WHEN json_typeof(x.${column}) <> 'null' THEN x.${column} END`;
+
+/** $4-$16: attemptInput's columns (JSON arrays, one element per attempt, in order), $17 the request summaries. */
 const ATTEMPT_INPUT = `
   input AS (
-    SELECT x.*, CASE WHEN x.values_are_payload THEN x.payload ELSE x.synced_values END AS agreed, $4::json -> x.request_at AS request
-      FROM json_to_recordset($3::json) AS x(link_id uuid, entity text, outcome text, correlation_id uuid, sap_key text, zoho_id text,
-        synced_values json, values_are_payload boolean, source json, payload json, request_at integer, response json, error text))`;
+    SELECT x.link_id::uuid, x.entity, x.outcome, x.correlation_id::uuid, x.sap_key, x.zoho_id, x.error,
+           ${doc('source')} AS source, ${doc('payload')} AS payload, ${doc('response')} AS response,
+           CASE WHEN x.values_are_payload::boolean THEN ${doc('payload')} ELSE ${doc('synced_values')} END AS agreed,
+           $17::json -> x.request_at::integer AS request
+      FROM ROWS FROM (
+        json_array_elements_text($4::json), json_array_elements_text($5::json), json_array_elements_text($6::json),
+        json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements_text($9::json),
+        json_array_elements_text($10::json), json_array_elements_text($11::json), json_array_elements_text($12::json),
+        json_array_elements($13::json), json_array_elements($14::json), json_array_elements($15::json), json_array_elements($16::json)
+      ) AS x(link_id, entity, outcome, correlation_id, sap_key, zoho_id, values_are_payload, request_at, error, synced_values, source, payload, response))`;
 
 const IS_OK = `i.outcome IN ('succeeded', 'skipped')`;
 const LINK_STATUS = `CASE i.outcome WHEN 'retry' THEN 'pending' WHEN 'dead' THEN 'dead' ELSE 'synced' END`;
 
-/** $1 tenant, $2 flow, $3 attempts, $4 requests, $5 run: drafts stored with their first attempt. */
+/** $1 tenant, $2 flow, $3 run, then the attempts (ATTEMPT_INPUT): drafts stored with their first attempt. */
 const CREATE_LINKS_WITH_ATTEMPTS = `
   WITH ${ATTEMPT_INPUT},
   created AS (
@@ -288,10 +311,10 @@ const CREATE_LINKS_WITH_ATTEMPTS = `
       FROM input i
     RETURNING id)
   INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
-  SELECT $1, i.link_id, $5::uuid, $2, 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
+  SELECT $1, i.link_id, $3::uuid, $2, 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
     FROM input i JOIN created c ON c.id = i.link_id`;
 
-/** $1 tenant, $2 flow, $3 attempts, $4 requests, $5 run: stored links take the outcome, numbered per link. */
+/** $1 tenant, $2 flow, $3 run, then the attempts (ATTEMPT_INPUT): stored links take the outcome, numbered per link. */
 const UPDATE_LINKS_WITH_ATTEMPTS = `
   WITH ${ATTEMPT_INPUT},
   prior AS (SELECT l.id, l.attempts FROM sync_link l JOIN input i ON i.link_id = l.id WHERE l.tenant_id = $1),
@@ -310,7 +333,7 @@ const UPDATE_LINKS_WITH_ATTEMPTS = `
     FROM input i WHERE l.id = i.link_id AND l.tenant_id = $1
     RETURNING l.id)
   INSERT INTO sync_journal (tenant_id, link_id, run_id, flow_key, attempt, outcome, source, payload, request, response, error, correlation_id)
-  SELECT $1, i.link_id, $5::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
+  SELECT $1, i.link_id, $3::uuid, $2, p.attempts + 1, i.outcome, i.source, i.payload, i.request, i.response, i.error, i.correlation_id
     FROM input i JOIN prior p ON p.id = i.link_id JOIN changed c ON c.id = i.link_id`;
 
 /** Draft ids are time-ordered (UUIDv7): a bulk load appends to the link's indexes instead of writing random pages. */
