@@ -3,7 +3,9 @@ import { GateCounters, GateQueue } from './concurrency-gate.js';
 
 describe('GateQueue', () => {
   function gate(concurrency: number, complexConcurrency: number): { queue: GateQueue; started: string[]; enter(name: string, complex: boolean): void } {
-    const queue = new GateQueue(new GateCounters({ concurrency, complexConcurrency }));
+    const counters = new GateCounters();
+    counters.setLimits({ concurrency, complexConcurrency });
+    const queue = new GateQueue(counters);
     const started: string[] = [];
     return { queue, started, enter: (name, complex) => queue.enter(complex, () => started.push(name)) };
   }
@@ -43,7 +45,7 @@ describe('GateQueue', () => {
     const g = gate(4, 2);
     g.enter('a', true);
     g.enter('b', false);
-    const other = GateCounters.over(g.queue.counters.shared);
+    const other = new GateCounters(g.queue.counters.shared);
     expect([other.limitAll, other.limitComplex, other.inFlight, other.complexInFlight]).to.deep.equal([4, 2, 2, 1]);
     other.clearInFlight();
     expect(g.queue.counters.inFlight).to.equal(0);

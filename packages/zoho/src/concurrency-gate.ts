@@ -6,17 +6,9 @@
 export class GateCounters {
   private readonly cells: Int32Array;
 
-  constructor(
-    limits: { concurrency: number; complexConcurrency: number },
-    readonly shared: SharedArrayBuffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT),
-  ) {
+  /** New counters (no limits yet: see setLimits), or a view of ones made on another thread. */
+  constructor(readonly shared: SharedArrayBuffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT)) {
     this.cells = new Int32Array(shared);
-    if (limits.concurrency > 0) this.setLimits(limits);
-  }
-
-  /** A view of counters created on another thread. */
-  static over(shared: SharedArrayBuffer): GateCounters {
-    return new GateCounters({ concurrency: 0, complexConcurrency: 0 }, shared);
   }
 
   setLimits(limits: { concurrency: number; complexConcurrency: number }): void {

@@ -43,7 +43,8 @@ export class ZohoBudget implements ZohoGate {
     private readonly now: () => number = Date.now,
   ) {
     this.limits = limits;
-    this.counters = new GateCounters(limits);
+    this.counters = new GateCounters();
+    this.counters.setLimits(limits);
   }
 
   static forEdition(edition: ZohoEdition, users = 1): ZohoBudget {

@@ -12,7 +12,7 @@ const gates = new Map<number, GateQueue>();
 port.on('message', (message: ToIoThread) => {
   switch (message.type) {
     case 'gate':
-      gates.set(message.gate, new GateQueue(GateCounters.over(message.shared)));
+      gates.set(message.gate, new GateQueue(new GateCounters(message.shared)));
       return;
     case 'wake':
       gates.get(message.gate)?.pump();
